@@ -1,0 +1,64 @@
+// swift-tools-version: 6.1
+// HeatGrid: incident hot-spot engine for grid governance.
+//
+// Modules depend one way, top to bottom:
+//   GeoCore ─ geometry value types, JSON values, features
+//   AtomicOutput ─ write-to-temporary-then-rename
+//   Projection ─ transverse Mercator (metres for radii and cell sizes)
+//   GeoJSON ─ byte-level reader, streaming RFC 7946 writer
+//   Incidents ─ incident table, CSV reader with rejects, sample generator
+//   SpatialIndex ─ point-in-polygon core
+//   Render ─ canvas, kernel density, colour maps, outlines
+//   GEOSBridge, PNGWriter ─ the only modules touching C (GEOS, libpng)
+//   HeatGridKit ─ jobs (demo, assign) built from the above
+//   heatgrid ─ command line
+import PackageDescription
+
+let package = Package(
+    name: "HeatGrid",
+    products: [
+        .library(name: "HeatGridKit", targets: ["HeatGridKit"]),
+        .executable(name: "heatgrid", targets: ["heatgrid"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CGEOS", path: "Sources/CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
+
+        .target(name: "GeoCore"),
+        .target(name: "AtomicOutput"),
+        .target(name: "Projection", dependencies: ["GeoCore"]),
+        .target(name: "GeoJSON", dependencies: ["GeoCore", "AtomicOutput"]),
+        .target(name: "Incidents", dependencies: ["GeoCore", "AtomicOutput"]),
+        .target(name: "SpatialIndex", dependencies: ["GeoCore"]),
+        .target(name: "Render", dependencies: ["GeoCore", "Projection"]),
+        .target(name: "GEOSBridge", dependencies: ["GeoCore", "CGEOS"]),
+        .target(name: "PNGWriter", dependencies: ["CPNG", "AtomicOutput"]),
+        .target(
+            name: "HeatGridKit",
+            dependencies: [
+                "GeoCore", "AtomicOutput", "Projection", "GeoJSON", "Incidents",
+                "SpatialIndex", "Render", "GEOSBridge", "PNGWriter",
+            ]
+        ),
+        .executableTarget(
+            name: "heatgrid",
+            dependencies: ["HeatGridKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        .target(name: "TestSupport", dependencies: ["GeoCore"], path: "Tests/TestSupport"),
+        .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore", "TestSupport"]),
+        .testTarget(name: "AtomicOutputTests", dependencies: ["AtomicOutput", "TestSupport"]),
+        .testTarget(name: "ProjectionTests", dependencies: ["Projection", "TestSupport"]),
+        .testTarget(name: "GeoJSONTests", dependencies: ["GeoJSON", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "IncidentsTests", dependencies: ["Incidents", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SpatialIndexTests", dependencies: ["SpatialIndex", "GEOSBridge", "GeoJSON", "TestSupport"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "TestSupport"]),
+        .testTarget(name: "GEOSBridgeTests", dependencies: ["GEOSBridge", "GeoJSON", "TestSupport"]),
+        .testTarget(name: "PNGWriterTests", dependencies: ["PNGWriter", "CPNG", "TestSupport"]),
+        .testTarget(name: "HeatGridKitTests", dependencies: ["HeatGridKit", "GeoJSON", "TestSupport"]),
+        .testTarget(name: "heatgridTests", dependencies: ["TestSupport"]),
+    ]
+)

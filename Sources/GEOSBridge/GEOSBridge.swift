@@ -1,0 +1,1 @@
+// GEOSBridge: see Package.swift for this module's role.

@@ -1,0 +1,1 @@
+// GeoJSON: see Package.swift for this module's role.

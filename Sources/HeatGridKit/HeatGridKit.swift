@@ -1,0 +1,1 @@
+// HeatGridKit: see Package.swift for this module's role.

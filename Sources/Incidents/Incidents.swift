@@ -1,0 +1,1 @@
+// Incidents: see Package.swift for this module's role.

@@ -1,0 +1,1 @@
+// PNGWriter: see Package.swift for this module's role.

@@ -1,0 +1,1 @@
+// Projection: see Package.swift for this module's role.

@@ -1,0 +1,1 @@
+// SpatialIndex: see Package.swift for this module's role.
