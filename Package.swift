@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "IncidentsTests", dependencies: ["Incidents", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SpatialIndexTests", dependencies: ["SpatialIndex", "GEOSBridge", "GeoJSON", "TestSupport"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "TestSupport"], exclude: ["Reference"]),
-        .testTarget(name: "GEOSBridgeTests", dependencies: ["GEOSBridge", "GeoJSON", "TestSupport"]),
+        .testTarget(name: "GEOSBridgeTests", dependencies: ["GEOSBridge", "CGEOS", "GeoCore", "TestSupport"]),
         .testTarget(name: "PNGWriterTests", dependencies: ["PNGWriter", "CPNG", "TestSupport"]),
         .testTarget(name: "HeatGridKitTests", dependencies: ["HeatGridKit", "GeoJSON", "TestSupport"]),
         .testTarget(name: "heatgridTests", dependencies: ["TestSupport"]),
