@@ -13,7 +13,7 @@ public struct RGBAImage: Sendable, Equatable {
         self.rgba = rgba
     }
 
-    /// The four bytes of the pixel in column `x`, row `y` (row 0 at the top).
+    /// The four bytes of the pixel in column `x`, row `y` (row 0 at the top); both must be in range.
     public func pixel(x: Int, y: Int) -> [UInt8] {
         let start = (y * width + x) * 4
         return Array(rgba[start..<start + 4])
