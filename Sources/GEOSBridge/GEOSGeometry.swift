@@ -85,11 +85,32 @@ public final class GEOSGeometry {
 
     // MARK: Constructive operations
 
-    /// A valid geometry covering the same area (GEOS `MakeValid`, "linework" method). The result may be a
-    /// collection with lines or points besides polygons; `multiPolygon()` keeps the polygonal parts.
-    public func makeValid() throws -> GEOSGeometry {
+    /// How `makeValid` decides what is inside.
+    public enum MakeValidMethod: Sendable {
+        /// GEOS's default: node all rings and rebuild polygons from the linework. Areas covered by two
+        /// overlapping parts count as outside (even-odd), as in PostGIS `ST_MakeValid`.
+        case linework
+        /// Repair each ring, union the shells and subtract the holes: overlapping parts merge.
+        case structure
+    }
+
+    /// A valid geometry for this one (GEOS `MakeValid`). The result may be a collection with lines or points
+    /// besides polygons (collapsed parts); `multiPolygon()` keeps the polygonal parts.
+    public func makeValid(method: MakeValidMethod = .linework) throws -> GEOSGeometry {
+        if method == .linework {
+            // NULL on exception; the caller destroys the result.
+            return try context.owned(GEOSMakeValid_r(handle, pointer), "makeValid")
+        }
+        // NULL on exception; destroyed with GEOSMakeValidParams_destroy_r.
+        guard let parameters = GEOSMakeValidParams_create_r(handle) else { throw context.failure("makeValid parameters") }
+        defer { GEOSMakeValidParams_destroy_r(handle, parameters) }
+        // Both: 1 on success, 0 on exception.
+        guard GEOSMakeValidParams_setMethod_r(handle, parameters, GEOS_MAKE_VALID_STRUCTURE) == 1,
+              GEOSMakeValidParams_setKeepCollapsed_r(handle, parameters, 0) == 1 else {
+            throw context.failure("makeValid parameters")
+        }
         // NULL on exception; the caller destroys the result.
-        try context.owned(GEOSMakeValid_r(handle, pointer), "makeValid")
+        return try context.owned(GEOSMakeValidWithParams_r(handle, pointer, parameters), "makeValid")
     }
 
     /// The points common to both geometries.
