@@ -1,7 +1,7 @@
 import CPNG
 
 /// An image decoded to 8-bit RGBA: row-major, top row first, straight alpha.
-public struct RGBAImage: Sendable, Equatable {
+public struct DecodedPNG: Sendable, Equatable {
     public let width: Int
     public let height: Int
     /// `width * height * 4` bytes.
@@ -28,7 +28,7 @@ public enum PNGDecoder {
     public static let defaultPixelLimit = 1 << 28
 
     /// Decodes PNG file bytes held in memory.
-    public static func decode(bytes: [UInt8], pixelLimit: Int = defaultPixelLimit) throws -> RGBAImage {
+    public static func decode(bytes: [UInt8], pixelLimit: Int = defaultPixelLimit) throws -> DecodedPNG {
         try bytes.withUnsafeBytes { raw in
             var image = makeRGBAImage()
             defer { png_image_free(&image) }
@@ -41,7 +41,7 @@ public enum PNGDecoder {
     }
 
     /// Decodes the PNG file at `path`.
-    public static func decode(path: String, pixelLimit: Int = defaultPixelLimit) throws -> RGBAImage {
+    public static func decode(path: String, pixelLimit: Int = defaultPixelLimit) throws -> DecodedPNG {
         var image = makeRGBAImage()
         defer { png_image_free(&image) }
         // Nonzero on success; 0 on failure (missing file, not a PNG) with image.message set.
@@ -52,7 +52,7 @@ public enum PNGDecoder {
     }
 
     /// Reads the pixels of an image whose header `png_image_begin_read_*` has filled in.
-    private static func finish(_ image: inout png_image, path: String?, pixelLimit: Int) throws -> RGBAImage {
+    private static func finish(_ image: inout png_image, path: String?, pixelLimit: Int) throws -> DecodedPNG {
         let width = Int(image.width), height = Int(image.height)
         guard width > 0, height > 0, width * height <= pixelLimit else {
             throw PNGError(path: path, message: "image size \(width)×\(height) exceeds the limit of \(pixelLimit) pixels")
@@ -69,6 +69,6 @@ public enum PNGDecoder {
             }
         }
         if let failure { throw PNGError(path: path, message: failure) }
-        return RGBAImage(width: width, height: height, rgba: rgba)
+        return DecodedPNG(width: width, height: height, rgba: rgba)
     }
 }

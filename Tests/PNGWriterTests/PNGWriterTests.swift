@@ -89,7 +89,7 @@ import Testing
         let path = folder + "/maps/small.png"
         try writePNG(rgba: smallPixels, width: 3, height: 2, to: path)
         let decoded = try PNGDecoder.decode(path: path)
-        #expect(decoded == RGBAImage(width: 3, height: 2, rgba: smallPixels))
+        #expect(decoded == DecodedPNG(width: 3, height: 2, rgba: smallPixels))
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/maps") == ["small.png"])
         let bytes = try #require(FileManager.default.contents(atPath: path))
         #expect([UInt8](bytes) == (try PNGEncoder.encode(rgba: smallPixels, width: 3, height: 2)))
