@@ -6,12 +6,8 @@ import HeatGridKit
 let defaultThreadCount = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 
 func printError(_ line: String) {
-    var stderr = StandardError()
-    print(line, to: &stderr)
-}
-
-struct StandardError: TextOutputStream {
-    mutating func write(_ string: String) { fputs(string, Glibc.stderr) }
+    let text = line + "\n"
+    _ = text.withCString { write(STDERR_FILENO, $0, strlen($0)) }
 }
 
 /// Progress on stderr: one line per stage, so batch logs stay readable.
