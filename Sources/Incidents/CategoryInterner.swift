@@ -1,3 +1,5 @@
+import Glibc
+
 /// Maps category texts to small indices in first-seen order, hashing bytes without building `String`s.
 struct CategoryInterner {
     private(set) var names: [[UInt8]] = []
@@ -28,7 +30,10 @@ struct CategoryInterner {
         while true {
             let entry = slots[slot]
             if entry < 0 { break }
-            if names[Int(entry)].withUnsafeBufferPointer({ $0.elementsEqual(bytes) }) { return UInt16(entry) }
+            let same = names[Int(entry)].withUnsafeBufferPointer { name in
+                name.count == bytes.count && (name.count == 0 || memcmp(name.baseAddress!, bytes.baseAddress!, name.count) == 0)
+            }
+            if same { return UInt16(entry) }
             slot = (slot + 1) & mask
         }
         guard names.count < CategoryInterner.capacity else { return nil }

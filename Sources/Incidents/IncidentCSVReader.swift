@@ -116,11 +116,27 @@ public enum IncidentCSVReader {
     static let categoryAliases = ["category", "type", "类别", "类型"]
     static let weightAliases = ["weight", "权重"]
 
-    /// Reads the file at `path`.
+    /// Reads the file at `path` (mapped into memory, not copied, when it is a regular file).
     public static func read(path: String, options: IncidentCSVOptions = IncidentCSVOptions()) throws(IncidentReadError)
         -> IncidentReadResult
     {
-        let bytes = try readFile(path)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw IncidentReadError(path: path, message: "cannot open: \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        var status = stat()
+        if fstat(descriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG && status.st_size > 0 {
+            let size = Int(status.st_size)
+            if let mapping = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, descriptor, 0),
+               mapping != MAP_FAILED
+            {
+                defer { munmap(mapping, size) }
+                let bytes = UnsafeBufferPointer(start: mapping.assumingMemoryBound(to: UInt8.self), count: size)
+                return try read(buffer: bytes, name: path, options: options)
+            }
+        }
+        let bytes = try readStream(descriptor, path: path)
         return try read(bytes: bytes, name: path, options: options)
     }
 
@@ -128,12 +144,18 @@ public enum IncidentCSVReader {
     public static func read(bytes: [UInt8], name: String, options: IncidentCSVOptions = IncidentCSVOptions())
         throws(IncidentReadError) -> IncidentReadResult
     {
-        var text = bytes
+        try bytes.withUnsafeBufferPointer { (buffer) throws(IncidentReadError) in
+            try read(buffer: buffer, name: name, options: options)
+        }
+    }
+
+    static func read(buffer: UnsafeBufferPointer<UInt8>, name: String, options: IncidentCSVOptions)
+        throws(IncidentReadError) -> IncidentReadResult
+    {
         var invalidOffsets: [Int] = []
         var encoding = options.encoding
-        var encodingName = "UTF-8"
         if encoding != .gb18030 {
-            let check = text.withUnsafeBufferPointer { TextDecoding.checkUTF8($0) }
+            let check = TextDecoding.checkUTF8(buffer)
             if check.invalidOffsets.isEmpty {
                 encoding = .utf8
             } else if encoding == .utf8 || check.validMultibyteCount > 10 * check.invalidOffsets.count {
@@ -143,54 +165,33 @@ public enum IncidentCSVReader {
                 encoding = .gb18030
             }
         }
-        if encoding == .gb18030 {
-            encodingName = "GB18030"
-            do {
-                (text, invalidOffsets) = try TextDecoding.utf8(fromGB18030: bytes)
-            } catch {
-                throw IncidentReadError(path: name, message: "cannot convert from GB18030: \(error.reason)")
-            }
+        if encoding == .utf8 {
+            return try parse(buffer, name: name, options: options, invalidOffsets: invalidOffsets,
+                             encoding: .utf8, encodingName: "UTF-8")
         }
-        return try text.withUnsafeBufferPointer { (buffer) throws(IncidentReadError) in
-            try parse(buffer, name: name, options: options, invalidOffsets: invalidOffsets,
-                      encoding: encoding, encodingName: encodingName)
+        let converted: [UInt8]
+        do {
+            (converted, invalidOffsets) = try TextDecoding.utf8(fromGB18030: buffer)
+        } catch {
+            throw IncidentReadError(path: name, message: "cannot convert from GB18030: \(error.reason)")
+        }
+        return try converted.withUnsafeBufferPointer { (text) throws(IncidentReadError) in
+            try parse(text, name: name, options: options, invalidOffsets: invalidOffsets,
+                      encoding: .gb18030, encodingName: "GB18030")
         }
     }
 
-    private static func readFile(_ path: String) throws(IncidentReadError) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw IncidentReadError(path: path, message: "cannot open: \(String(cString: strerror(errno)))")
-        }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else {
-            throw IncidentReadError(path: path, message: "cannot read: \(String(cString: strerror(errno)))")
-        }
-        var bytes = [UInt8](repeating: 0, count: max(Int(status.st_size), 0))
-        var filled = 0
-        var failure: Int32 = 0
-        bytes.withUnsafeMutableBytes { raw in
-            while filled < raw.count {
-                let n = Glibc.read(descriptor, raw.baseAddress! + filled, raw.count - filled)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                if n == 0 { break }
-                filled += n
-            }
-        }
-        if failure != 0 {
-            throw IncidentReadError(path: path, message: "cannot read: \(String(cString: strerror(failure)))")
-        }
-        bytes.removeSubrange(filled...)
-        // A file that grew since fstat (e.g. still being written) is read to its end.
+    /// Reads a descriptor that cannot be mapped (a pipe, an empty or special file) to its end.
+    private static func readStream(_ descriptor: Int32, path: String) throws(IncidentReadError) -> [UInt8] {
+        var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress!, $0.count) }
-            if n <= 0 { break }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw IncidentReadError(path: path, message: "cannot read: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
             bytes.append(contentsOf: chunk[0..<n])
         }
         return bytes
@@ -358,11 +359,6 @@ public enum IncidentCSVReader {
             bounds.append(cut)
         }
         bounds.append(end)
-        var firstLines = [firstDataLine]
-        for k in 1..<chunkCount {
-            firstLines.append(firstLines[k - 1] + countNewlines(base + bounds[k - 1], bounds[k] - bounds[k - 1]))
-        }
-
         let single = {
             [parseChunk(base, start: dataStart, end: end, firstLine: firstDataLine, layout: layout,
                         invalidOffsets: invalidOffsets, encodingName: encodingName)]
@@ -373,11 +369,10 @@ public enum IncidentCSVReader {
         } else {
             let shared = SharedBytes(base: base)
             let bounds = bounds
-            let firstLines = firstLines
             let slots = ChunkSlots(count: chunkCount)
             DispatchQueue.concurrentPerform(iterations: chunkCount) { k in
                 slots.slots[k] = parseChunk(shared.base, start: bounds[k], end: bounds[k + 1],
-                                            firstLine: firstLines[k], layout: layout,
+                                            firstLine: k == 0 ? firstDataLine : 0, layout: layout,
                                             invalidOffsets: invalidOffsets, encodingName: encodingName)
             }
             outputs = (0..<chunkCount).map { slots.slots[$0]! }
@@ -389,12 +384,6 @@ public enum IncidentCSVReader {
         result.header = header.fields
         result.encoding = encoding
         return result
-    }
-
-    private static func countNewlines(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
-        var count = 0
-        for i in 0..<n where p[i] == UInt8(ascii: "\n") { count += 1 }
-        return count
     }
 
     /// Columns parsed from one chunk of rows; category indices are local to the chunk.
@@ -410,6 +399,9 @@ public enum IncidentCSVReader {
         var categories = CategoryInterner()
         var rejects: [IncidentReject] = []
         var rowsRead = 0
+        /// The physical line of the chunk's first byte and the number of newlines in the chunk.
+        var firstLine = 0
+        var newlineCount = 0
     }
 
     /// Concatenates chunk results in file order; nil when the chunks together hold more category names than
@@ -436,8 +428,16 @@ public enum IncidentCSVReader {
         if layout.category == nil || categoryNames.isEmpty { categoryNames = [""] }
 
         let rowsRead = outputs.reduce(0) { $0 + $1.rowsRead }
+        // Chunks after the first count lines from 0; shift them by the newlines before the chunk.
         var rejects: [IncidentReject] = []
-        for output in outputs { rejects.append(contentsOf: output.rejects) }
+        var lineShift = 0
+        for (k, output) in outputs.enumerated() {
+            for var reject in output.rejects {
+                reject.line += k == 0 ? 0 : lineShift
+                rejects.append(reject)
+            }
+            lineShift = (k == 0 ? output.firstLine : lineShift) + output.newlineCount
+        }
 
         var ids = IncidentIDs()
         var longitude: [Double]

@@ -66,7 +66,9 @@ extension IncidentCSVReader {
                            invalidOffsets: [Int], encodingName: String) -> ChunkOutput
     {
         var out = ChunkOutput()
-        let capacity = countNewlinesInChunk(base + start, end - start) + 1
+        out.firstLine = firstLine
+        out.newlineCount = ByteScanning.countNewlines(base + start, end - start)
+        let capacity = out.newlineCount + 1
         out.longitude.reserveCapacity(capacity)
         out.latitude.reserveCapacity(capacity)
         if layout.time != nil { out.time.reserveCapacity(capacity) }
@@ -137,11 +139,7 @@ extension IncidentCSVReader {
                         while p < end && b[p] != 0x2C && b[p] != 0x0A { p += 1 }
                     }
                 } else {
-                    while p < end {
-                        let c = b[p]
-                        if c == 0x2C || c == 0x0A { break }
-                        p += 1
-                    }
+                    p = ByteScanning.fieldEnd(b, from: p, end: end)
                     contentEnd = p
                     if contentEnd > contentStart && b[contentEnd - 1] == 0x0D && (p == end || b[p] == 0x0A) {
                         contentEnd -= 1
@@ -272,12 +270,6 @@ extension IncidentCSVReader {
             }
         }
         return out
-    }
-
-    private static func countNewlinesInChunk(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
-        var count = 0
-        for i in 0..<n where p[i] == 0x0A { count += 1 }
-        return count
     }
 }
 

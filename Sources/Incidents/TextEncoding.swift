@@ -25,10 +25,13 @@ enum TextDecoding {
         let n = bytes.count
         var i = 0
         while i < n {
-            if i + 8 <= n {
-                let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                if word & 0x8080_8080_8080_8080 == 0 {
-                    i += 8
+            if i + 32 <= n {
+                let raw = UnsafeRawPointer(base + i)
+                let any = raw.loadUnaligned(as: UInt64.self) | raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                    | raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self)
+                    | raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self)
+                if any & 0x8080_8080_8080_8080 == 0 {
+                    i += 32
                     continue
                 }
             }
@@ -73,18 +76,19 @@ enum TextDecoding {
 
     /// Converts GB18030 bytes to UTF-8 with glibc's iconv. Each byte iconv cannot convert becomes U+FFFD, and its
     /// offset in the output is returned so the rows holding it can be rejected.
-    static func utf8(fromGB18030 input: [UInt8]) throws(ConversionFailure) -> (bytes: [UInt8], invalidOffsets: [Int]) {
+    static func utf8(fromGB18030 source: UnsafeBufferPointer<UInt8>) throws(ConversionFailure) -> (bytes: [UInt8], invalidOffsets: [Int]) {
         guard let converter = iconv_open("UTF-8", "GB18030"), converter != iconv_t(bitPattern: -1) else {
             throw ConversionFailure(reason: "this system's iconv cannot convert GB18030")
         }
         defer { iconv_close(converter) }
+        let input = source
         // GB18030 uses at most 4 bytes per character and UTF-8 at most 4 per character, but 2-byte GB characters
         // become 3 UTF-8 bytes: 1.5x plus slack always suffices; grow on E2BIG anyway.
         var output = [UInt8](repeating: 0, count: input.count + input.count / 2 + 16)
         var invalidOffsets: [Int] = []
         var produced = 0
         var consumed = 0
-        try input.withUnsafeBufferPointer { (source) throws(ConversionFailure) in
+        do {
             while consumed < input.count {
                 var inPointer = UnsafeMutableRawPointer(mutating: source.baseAddress! + consumed)
                     .assumingMemoryBound(to: CChar.self) as UnsafeMutablePointer<CChar>?
