@@ -1,0 +1,78 @@
+import GeoCore
+
+/// Every non-horizontal edge of a layer, lower endpoint first, grouped by polygon in input order.
+///
+/// Horizontal edges are dropped: under the half-open crossing rule they never cross a horizontal ray.
+struct EdgeTable: Sendable {
+    var ax: [Double] = []
+    var ay: [Double] = []
+    var bx: [Double] = []
+    var by: [Double] = []
+    var polygon: [Int32] = []
+    /// Edges of polygon p are `polygonStart[p] ..< polygonStart[p + 1]`.
+    var polygonStart: [Int] = [0]
+    /// Bounding box of every vertex (horizontal edges included), per polygon and overall.
+    var polygonBoxes: [BoundingBox] = []
+    var bounds = BoundingBox.empty
+
+    var count: Int { ax.count }
+
+    init(layer: [MultiPolygon]) throws(PolygonIndexError) {
+        for (index, multi) in layer.enumerated() {
+            var box = BoundingBox.empty
+            for (partIndex, part) in multi.polygons.enumerated() {
+                for (ringIndex, ring) in part.rings.enumerated() {
+                    let points = ring.points
+                    guard !points.isEmpty else { continue }
+                    for (vertexIndex, p) in points.enumerated() where !p.isFinite {
+                        throw PolygonIndexError(polygon: index, part: partIndex, ring: ringIndex, vertex: vertexIndex,
+                                                problem: "coordinate is not a finite number")
+                    }
+                    for p in points { box.extend(p) }
+                    // Rings repeat their first point; an unclosed ring is closed implicitly.
+                    let n = points.count
+                    for i in 0..<n {
+                        let a = points[i]
+                        let b = points[i + 1 < n ? i + 1 : 0]
+                        if i + 1 == n && a == b { break }
+                        if a.y == b.y { continue }
+                        let (lo, hi) = a.y < b.y ? (a, b) : (b, a)
+                        ax.append(lo.x); ay.append(lo.y); bx.append(hi.x); by.append(hi.y)
+                        polygon.append(Int32(index))
+                    }
+                }
+            }
+            polygonBoxes.append(box)
+            bounds = bounds.union(box)
+            polygonStart.append(ax.count)
+        }
+    }
+
+    /// The half-open crossing rule for one edge: does the ray from (px, py) towards +x cross edge e?
+    /// Counts when lower.y <= py < upper.y and the point is strictly left of the upward edge; a point on
+    /// the edge is treated as if shifted by an infinitesimal +x, so it is not crossed.
+    @inline(__always)
+    func crosses(_ e: Int, _ px: Double, _ py: Double) -> Bool {
+        ay[e] <= py && py < by[e] && orientationSign(ax[e], ay[e], bx[e], by[e], px, py) > 0
+    }
+
+    /// Even-odd parity of polygon p at (px, py) by the half-open rule over all of its edges (no index).
+    func parity(polygon p: Int, _ px: Double, _ py: Double) -> Bool {
+        var inside = false
+        for e in polygonStart[p]..<polygonStart[p + 1] where crosses(e, px, py) { inside.toggle() }
+        return inside
+    }
+}
+
+/// A layer the index cannot be built from, naming the polygon (input index), part, ring and vertex.
+public struct PolygonIndexError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var polygon: Int
+    public var part: Int
+    public var ring: Int
+    public var vertex: Int
+    public var problem: String
+
+    public var description: String {
+        "polygon \(polygon), part \(part), ring \(ring), vertex \(vertex): \(problem)"
+    }
+}

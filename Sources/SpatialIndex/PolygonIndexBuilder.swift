@@ -1,0 +1,394 @@
+import Dispatch
+import GeoCore
+
+// How the index is laid out (see PolygonIndex for the query side).
+//
+// A uniform top grid of nx × ny buckets covers the layer's bounding box. Each bucket is described by its
+// local edges (edges that may meet the bucket grown by a margin `m`) and, for each candidate polygon (one
+// owning a local edge), the parity of that polygon's edges lying wholly to the right of the bucket inside
+// the bucket's horizontal strip. That parity depends on the query's y alone: a base bit at the strip's
+// bottom plus sorted y breakpoints where it flips. A query then applies the half-open crossing rule to the
+// local edges only, and the answer equals the rule applied to every edge of the layer. Polygons without a
+// local edge are constant over the bucket; the lowest one containing it is stored with the bucket.
+//
+// Grid entries are 32 bits: the top two bits say what the rest is.
+//   00: a constant answer (polygon index, or `outsideValue` for outside everything)
+//   01: a leaf: offset of its first word in `arena`
+//   10: a 4 × 4 sub-grid: index of its 16 entries in `nodes`
+// A leaf is one or more groups of ≤ 64 candidates, each group contiguous in `arena`:
+//   word 0: edge count | breakpoint count << 32
+//   word 1: base mask (bit s = parity of candidate s's right edges at the strip's bottom)
+//   word 2: constant (Int32 bit pattern, -1 = none) | candidate count << 32 | another group follows << 63
+//   5 words per edge: lower x, lower y, upper x, upper y, mask of the candidates this edge bounds
+//   2 words per breakpoint: y, mask (ascending y; the mask flips for every breakpoint <= the query's y)
+//   candidate polygon indices, two Int32 per word, ascending
+// Keeping a leaf in one contiguous run of words means a query touches one or two cache lines after the grid.
+
+@usableFromInline let entryTagShift: UInt32 = 30
+@usableFromInline let entryPayloadMask: UInt32 = 0x3FFF_FFFF
+@usableFromInline let outsideValue: UInt32 = 0x3FFF_FFFF
+@usableFromInline let leafTag: UInt32 = 1
+@usableFromInline let nodeTag: UInt32 = 2
+
+/// Tuning knobs; defaults chosen by measurement on the 19,799-cell Jiaxing grid (see PolygonIndex docs).
+struct BuildParameters: Sendable {
+    /// Top-grid buckets per (non-horizontal) edge.
+    var bucketsPerEdge: Double = 2.0
+    var maxGridSide = 4096
+    /// A bucket with more local edges than this is split 4 × 4.
+    var maxLeafEdges = 12
+    var maxDepth = 5
+    var threads = 2
+}
+
+struct GridGeometry: Sendable {
+    var minX: Double, minY: Double, maxX: Double, maxY: Double
+    var nx: Int, ny: Int
+    var w: Double, h: Double
+    var invW: Double, invH: Double
+    var margin: Double
+
+    func columnFloor(_ x: Double) -> Int {
+        let f = ((x - minX) * invW).rounded(.down)
+        return f < 0 ? -1 : (f >= Double(nx) ? nx : Int(f))
+    }
+
+    func rowFloor(_ y: Double) -> Int {
+        let f = ((y - minY) * invH).rounded(.down)
+        return f < 0 ? -1 : (f >= Double(ny) ? ny : Int(f))
+    }
+}
+
+/// What one worker produced for a run of grid rows; indices are local until merged.
+struct BuildChunk {
+    var grid: [UInt32] = []
+    var arena: [UInt64] = []
+    var nodes: [UInt32] = []
+}
+
+/// The state of one bucket while it is being built.
+struct BucketState {
+    var x0: Double, x1: Double, y0: Double, y1: Double
+    var local: [Int32]
+    var candidates: [Int32]
+    var base: [Bool]
+    var breakY: [Double]
+    var breakSlot: [Int32]
+    var constant: Int32
+}
+
+struct IndexBuilder {
+    let edges: EdgeTable
+    let geometry: GridGeometry
+    let parameters: BuildParameters
+
+    // MARK: top level
+
+    /// Edge ids per grid row (CSR): row r holds `rowEdges[rowStart[r] ..< rowStart[r + 1]]`, ascending.
+    func rowLists() -> (start: [Int], edges: [Int32]) {
+        let ny = geometry.ny, m = geometry.margin
+        var start = [Int](repeating: 0, count: ny + 1)
+        var ranges = [(Int32, Int32)](repeating: (0, -1), count: edges.count)
+        for e in 0..<edges.count {
+            let r0 = max(0, geometry.rowFloor(edges.ay[e] - 2 * m))
+            let r1 = min(ny - 1, geometry.rowFloor(edges.by[e] + 2 * m))
+            ranges[e] = (Int32(r0), Int32(r1))
+            if r0 <= r1 { for r in r0...r1 { start[r + 1] += 1 } }
+        }
+        for r in 0..<ny { start[r + 1] += start[r] }
+        var fill = start
+        var list = [Int32](repeating: 0, count: start[ny])
+        for e in 0..<edges.count {
+            let (r0, r1) = ranges[e]
+            if r0 <= r1 { for r in Int(r0)...Int(r1) { list[fill[r]] = Int32(e); fill[r] += 1 } }
+        }
+        return (start, list)
+    }
+
+    /// The x extent of edge e inside the strip [s0, s1], or nil when the edge cannot cross the strip.
+    @inline(__always)
+    func extent(_ e: Int, _ s0: Double, _ s1: Double) -> (Double, Double)? {
+        let ay = edges.ay[e], by = edges.by[e]
+        if by < s0 || ay > s1 { return nil }
+        let ax = edges.ax[e], bx = edges.bx[e]
+        if ay >= s0 && by <= s1 { return (min(ax, bx), max(ax, bx)) }
+        // Clip by interpolation; its rounding is far below the margin used by every caller.
+        let slope = (bx - ax) / (by - ay)
+        let xa = ay >= s0 ? ax : ax + (s0 - ay) * slope
+        let xb = by <= s1 ? bx : ax + (s1 - ay) * slope
+        return (min(xa, xb), max(xa, xb))
+    }
+
+    func buildRows(_ rows: Range<Int>, rowStart: [Int], rowEdges: [Int32]) -> BuildChunk {
+        var chunk = BuildChunk()
+        chunk.grid.reserveCapacity(rows.count * geometry.nx)
+        let nx = geometry.nx, m = geometry.margin
+        var colStart = [Int](repeating: 0, count: nx + 1)
+        var colFill = [Int](repeating: 0, count: nx + 1)
+        var colEdges: [Int32] = []
+        var c0s: [Int] = []
+        var c1s: [Int] = []
+        var crossings: [(x: Double, polygon: Int32)] = []
+        var inside: [Int32] = []
+        for r in rows {
+            let y0 = geometry.minY + Double(r) * geometry.h
+            let y1 = geometry.minY + Double(r + 1) * geometry.h
+            let s0 = y0 - m, s1 = y1 + m
+            let list = rowEdges[rowStart[r]..<rowStart[r + 1]]
+            c0s.removeAll(keepingCapacity: true)
+            c1s.removeAll(keepingCapacity: true)
+            for i in 0...nx { colStart[i] = 0 }
+            for e32 in list {
+                let e = Int(e32)
+                if let (xlo, xhi) = extent(e, s0, s1) {
+                    let c0 = max(0, geometry.columnFloor(xlo - 2 * m))
+                    let c1 = min(nx - 1, geometry.columnFloor(xhi + 2 * m))
+                    c0s.append(c0); c1s.append(c1)
+                    if c0 <= c1 { for c in c0...c1 { colStart[c + 1] += 1 } }
+                } else {
+                    c0s.append(Int.max); c1s.append(Int.min)
+                }
+            }
+            for c in 0..<nx { colStart[c + 1] += colStart[c] }
+            for c in 0...nx { colFill[c] = colStart[c] }
+            if colEdges.count < colStart[nx] { colEdges = [Int32](repeating: 0, count: colStart[nx]) }
+            for (k, e32) in list.enumerated() where c0s[k] <= c1s[k] {
+                for c in c0s[k]...c1s[k] { colEdges[colFill[c]] = e32; colFill[c] += 1 }
+            }
+            // Polygons containing each bucket's centre, by a sweep along the row's centre line from the right.
+            let cy = (y0 + y1) / 2
+            crossings.removeAll(keepingCapacity: true)
+            for e32 in list {
+                let e = Int(e32)
+                let ay = edges.ay[e], by = edges.by[e]
+                if ay <= cy && cy < by {
+                    let ax = edges.ax[e], bx = edges.bx[e]
+                    crossings.append((ax + (cy - ay) * ((bx - ax) / (by - ay)), edges.polygon[e]))
+                }
+            }
+            crossings.sort { $0.x > $1.x }
+            inside.removeAll(keepingCapacity: true)
+            var next = 0
+            var rowEntries = [UInt32](repeating: 0, count: nx)
+            for c in stride(from: nx - 1, through: 0, by: -1) {
+                let cx = geometry.minX + (Double(c) + 0.5) * geometry.w
+                while next < crossings.count && crossings[next].x > cx {
+                    let p = crossings[next].polygon
+                    if let i = inside.firstIndex(of: p) { inside.remove(at: i) } else { inside.append(p) }
+                    next += 1
+                }
+                let localRange = colStart[c]..<colStart[c + 1]
+                if localRange.isEmpty {
+                    rowEntries[c] = inside.min().map { UInt32($0) } ?? outsideValue
+                    continue
+                }
+                let local = Array(colEdges[localRange])
+                var candidates = local.map { edges.polygon[Int($0)] }
+                candidates.sort()
+                candidates = dedupedSorted(candidates)
+                var constant: Int32 = -1
+                for p in inside where (constant < 0 || p < constant) && !containsSorted(candidates, p) { constant = p }
+                var state = BucketState(
+                    x0: geometry.minX + Double(c) * geometry.w, x1: geometry.minX + Double(c + 1) * geometry.w,
+                    y0: y0, y1: y1, local: local, candidates: candidates,
+                    base: [Bool](repeating: false, count: candidates.count), breakY: [], breakSlot: [],
+                    constant: constant)
+                // Right edges of each candidate: its row edges starting in a column beyond c.
+                for (slot, p) in candidates.enumerated() {
+                    var k = lowerBound(list, polygon: p)
+                    while k < list.count && edges.polygon[Int(list[list.startIndex + k])] == p {
+                        if c0s[k] != Int.max && c0s[k] > c {
+                            let e = Int(list[list.startIndex + k])
+                            toggle(&state, slot: slot, y: edges.ay[e], s0: s0, s1: s1)
+                            toggle(&state, slot: slot, y: edges.by[e], s0: s0, s1: s1)
+                        }
+                        k += 1
+                    }
+                }
+                rowEntries[c] = emit(state, depth: 0, into: &chunk)
+            }
+            chunk.grid.append(contentsOf: rowEntries)
+        }
+        return chunk
+    }
+
+    /// First position in the row list (ascending edge ids, hence ascending polygons) whose polygon is >= p.
+    func lowerBound(_ list: ArraySlice<Int32>, polygon p: Int32) -> Int {
+        var lo = 0, hi = list.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if edges.polygon[Int(list[list.startIndex + mid])] < p { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// One endpoint of a right edge flips its polygon's parity for queries at or above y.
+    @inline(__always)
+    func toggle(_ state: inout BucketState, slot: Int, y: Double, s0: Double, s1: Double) {
+        if y <= s0 {
+            state.base[slot].toggle()
+        } else if y <= s1 {
+            state.breakY.append(y)
+            state.breakSlot.append(Int32(slot))
+        }
+    }
+
+    // MARK: buckets
+
+    func emit(_ state: BucketState, depth: Int, into chunk: inout BuildChunk) -> UInt32 {
+        if state.local.isEmpty {
+            return state.constant >= 0 ? UInt32(state.constant) : outsideValue
+        }
+        let m = geometry.margin
+        if state.local.count > parameters.maxLeafEdges && depth < parameters.maxDepth
+            && (state.x1 - state.x0) > 256 * m && (state.y1 - state.y0) > 256 * m {
+            return subdivide(state, depth: depth, into: &chunk)
+        }
+        return emitLeaf(state, into: &chunk)
+    }
+
+    func subdivide(_ parent: BucketState, depth: Int, into chunk: inout BuildChunk) -> UInt32 {
+        let node = chunk.nodes.count / 16
+        chunk.nodes.append(contentsOf: repeatElement(0, count: 16))
+        let m = geometry.margin
+        let cw = (parent.x1 - parent.x0) / 4, ch = (parent.y1 - parent.y0) / 4
+        var childSlotOfParent = [Int](repeating: -1, count: parent.candidates.count)
+        var parity = [Bool](repeating: false, count: parent.candidates.count)
+        var right: [Int32] = []
+        for j in 0..<4 {
+            let y0 = parent.y0 + Double(j) * ch
+            let y1 = j == 3 ? parent.y1 : parent.y0 + Double(j + 1) * ch
+            let s0 = y0 - m, s1 = y1 + m
+            for i in 0..<4 {
+                let x0 = parent.x0 + Double(i) * cw
+                let x1 = i == 3 ? parent.x1 : parent.x0 + Double(i + 1) * cw
+                var local: [Int32] = []
+                right.removeAll(keepingCapacity: true)
+                for e32 in parent.local {
+                    guard let (xlo, xhi) = extent(Int(e32), s0, s1) else { continue }
+                    if xhi + 2 * m < x0 { continue }
+                    if xlo - 2 * m > x1 { right.append(e32); continue }
+                    local.append(e32)
+                }
+                var candidates = local.map { edges.polygon[Int($0)] }
+                candidates.sort()
+                candidates = dedupedSorted(candidates)
+                for k in childSlotOfParent.indices { childSlotOfParent[k] = -1 }
+                var base = [Bool](repeating: false, count: candidates.count)
+                for (slot, p) in candidates.enumerated() {
+                    // Every child candidate was a parent candidate: its local edges were the parent's.
+                    let ps = indexSorted(parent.candidates, p)
+                    childSlotOfParent[ps] = slot
+                    base[slot] = parent.base[ps]
+                }
+                var child = BucketState(x0: x0, x1: x1, y0: y0, y1: y1, local: local, candidates: candidates,
+                                        base: base, breakY: [], breakSlot: [], constant: parent.constant)
+                for (k, y) in parent.breakY.enumerated() {
+                    let slot = childSlotOfParent[Int(parent.breakSlot[k])]
+                    if slot >= 0 { toggle(&child, slot: slot, y: y, s0: s0, s1: s1) }
+                }
+                for e32 in right {
+                    let e = Int(e32)
+                    if let slot = indexSortedOrNil(candidates, edges.polygon[e]) {
+                        toggle(&child, slot: slot, y: edges.ay[e], s0: s0, s1: s1)
+                        toggle(&child, slot: slot, y: edges.by[e], s0: s0, s1: s1)
+                    }
+                }
+                // Parent candidates with no edge here are constant over the child: test its centre exactly.
+                if candidates.count < parent.candidates.count {
+                    let mx = (x0 + x1) / 2, my = (y0 + y1) / 2
+                    for k in parity.indices { parity[k] = parent.base[k] }
+                    for (k, y) in parent.breakY.enumerated() where y <= my { parity[Int(parent.breakSlot[k])].toggle() }
+                    for e32 in parent.local where edges.crosses(Int(e32), mx, my) {
+                        parity[indexSorted(parent.candidates, edges.polygon[Int(e32)])].toggle()
+                    }
+                    for (k, p) in parent.candidates.enumerated()
+                    where parity[k] && childSlotOfParent[k] < 0 && (child.constant < 0 || p < child.constant) {
+                        child.constant = p
+                    }
+                }
+                let entry = emit(child, depth: depth + 1, into: &chunk)
+                chunk.nodes[node * 16 + j * 4 + i] = entry
+            }
+        }
+        return (nodeTag << entryTagShift) | UInt32(node)
+    }
+
+    func emitLeaf(_ state: BucketState, into chunk: inout BuildChunk) -> UInt32 {
+        let offset = chunk.arena.count
+        let slots = state.local.map { indexSorted(state.candidates, edges.polygon[Int($0)]) }
+        let groupCount = (state.candidates.count + 63) / 64
+        for g in 0..<groupCount {
+            let first = g * 64, end = min(state.candidates.count, first + 64)
+            // Edges, each stored once with the mask of every candidate it bounds (shared edges of a tiling).
+            var leafEdges: [(ax: Double, ay: Double, bx: Double, by: Double, mask: UInt64)] = []
+            for (k, e32) in state.local.enumerated() where slots[k] >= first && slots[k] < end {
+                let e = Int(e32)
+                let bit = UInt64(1) << UInt64(slots[k] - first)
+                let item = (ax: edges.ax[e], ay: edges.ay[e], bx: edges.bx[e], by: edges.by[e], mask: bit)
+                if state.local.count <= 64,
+                   let same = leafEdges.firstIndex(where: {
+                       $0.ax == item.ax && $0.ay == item.ay && $0.bx == item.bx && $0.by == item.by }) {
+                    leafEdges[same].mask ^= bit
+                } else {
+                    leafEdges.append(item)
+                }
+            }
+            leafEdges.removeAll { $0.mask == 0 }
+            var breaks: [(y: Double, mask: UInt64)] = []
+            for (k, y) in state.breakY.enumerated() {
+                let s = Int(state.breakSlot[k])
+                if s >= first && s < end { breaks.append((y, UInt64(1) << UInt64(s - first))) }
+            }
+            breaks.sort { $0.y < $1.y }
+            var merged: [(y: Double, mask: UInt64)] = []
+            for b in breaks {
+                if let last = merged.last, last.y == b.y { merged[merged.count - 1].mask ^= b.mask } else { merged.append(b) }
+            }
+            merged.removeAll { $0.mask == 0 }
+            var base: UInt64 = 0
+            for s in first..<end where state.base[s] { base |= UInt64(1) << UInt64(s - first) }
+            let candidateCount = end - first
+            let more: UInt64 = g + 1 < groupCount ? 1 << 63 : 0
+            chunk.arena.append(UInt64(leafEdges.count) | UInt64(merged.count) << 32)
+            chunk.arena.append(base)
+            chunk.arena.append(UInt64(UInt32(bitPattern: state.constant)) | UInt64(candidateCount) << 32 | more)
+            for item in leafEdges {
+                chunk.arena.append(item.ax.bitPattern); chunk.arena.append(item.ay.bitPattern)
+                chunk.arena.append(item.bx.bitPattern); chunk.arena.append(item.by.bitPattern)
+                chunk.arena.append(item.mask)
+            }
+            for b in merged { chunk.arena.append(b.y.bitPattern); chunk.arena.append(b.mask) }
+            var k = first
+            while k < end {
+                let lo = UInt64(UInt32(bitPattern: state.candidates[k]))
+                let hi = k + 1 < end ? UInt64(UInt32(bitPattern: state.candidates[k + 1])) : 0
+                chunk.arena.append(lo | hi << 32)
+                k += 2
+            }
+        }
+        return (leafTag << entryTagShift) | UInt32(offset)
+    }
+}
+
+// MARK: sorted-array helpers
+
+func dedupedSorted(_ a: [Int32]) -> [Int32] {
+    var out: [Int32] = []
+    out.reserveCapacity(a.count)
+    for v in a where out.last != v { out.append(v) }
+    return out
+}
+
+func indexSortedOrNil(_ a: [Int32], _ v: Int32) -> Int? {
+    var lo = 0, hi = a.count
+    while lo < hi {
+        let mid = (lo + hi) / 2
+        if a[mid] < v { lo = mid + 1 } else { hi = mid }
+    }
+    return lo < a.count && a[lo] == v ? lo : nil
+}
+
+func indexSorted(_ a: [Int32], _ v: Int32) -> Int { indexSortedOrNil(a, v) ?? -1 }
+
+func containsSorted(_ a: [Int32], _ v: Int32) -> Bool { indexSortedOrNil(a, v) != nil }
