@@ -62,6 +62,6 @@ let package = Package(
         .testTarget(name: "GEOSBridgeTests", dependencies: ["GEOSBridge", "CGEOS", "GeoCore", "TestSupport"]),
         .testTarget(name: "PNGWriterTests", dependencies: ["PNGWriter", "CPNG", "TestSupport"]),
         .testTarget(name: "HeatGridKitTests", dependencies: ["HeatGridKit", "GeoJSON", "TestSupport"]),
-        .testTarget(name: "heatgridTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "heatgridTests", dependencies: ["TestSupport"], exclude: ["Fixtures"]),
     ]
 )
