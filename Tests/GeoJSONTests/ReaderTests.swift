@@ -172,6 +172,14 @@ struct ReaderTests {
         }
     }
 
+    @Test func aFolderIsNotAFile() {
+        let folder = Fixtures.temporaryFolder("geojson-folder")
+        #expect(throws: GeoJSONError(sourceName: folder, featureIndex: nil, line: nil, column: nil,
+                                     reason: .cannotRead("is a folder"))) {
+            try GeoJSONReader().read(path: folder)
+        }
+    }
+
     @Test func otherGeometryTypesAreRefusedByName() {
         for type in ["LineString", "MultiLineString", "MultiPoint", "GeometryCollection"] {
             let error = parseError(#"{"type":"\#(type)","coordinates":[[0,0],[1,1]]}"#)
