@@ -18,6 +18,7 @@ public struct AssignJob: Sendable {
     public var rejectsPath: String?
     public var csvOptions = IncidentCSVOptions()
     public var threads = PolygonIndex.defaultThreadCount
+    public var validation = LayerValidation.reject
 
     public init(cellsPath: String, idField: String, incidentsPath: String, assignedPath: String) {
         self.cellsPath = cellsPath
@@ -32,6 +33,8 @@ public struct AssignJob: Sendable {
         public let outside: Int
         public let rejected: Int
         public let cellCount: Int
+        /// Input indices of cells repaired with GEOS MakeValid (`--repair`).
+        public let repairedCells: [Int]
         /// Pairs of cells whose interiors overlap (a broken layer), by input index.
         public let overlappingPairs: [(Int, Int)]
         /// Incidents inside more than one cell, given to the lowest input index.
@@ -49,7 +52,8 @@ public struct AssignJob: Sendable {
         var timings = Timings()
         progress("reading cells from \(cellsPath)")
         let layer = try timings.measure("parse_cells") {
-            try BoundaryLayer.load(path: cellsPath, idField: idField, nameField: nil)
+            try BoundaryLayer.load(path: cellsPath, idField: idField, nameField: nil, validation: validation,
+                                   threads: threads)
         }
         progress("reading incidents from \(incidentsPath)")
         let incidents = try timings.measure("parse_incidents") {
@@ -87,7 +91,7 @@ public struct AssignJob: Sendable {
         // The invariant the whole tool is built around; a failure here is a bug, never bad input.
         precondition(assigned + outside + incidents.rejected == incidents.rowsRead, "an incident was lost or counted twice")
         return Report(rowsRead: incidents.rowsRead, assigned: assigned, outside: outside, rejected: incidents.rejected,
-                      cellCount: layer.count, overlappingPairs: index.overlappingPairs, pointsInOverlaps: inOverlaps,
+                      cellCount: layer.count, repairedCells: layer.repairedFeatures, overlappingPairs: index.overlappingPairs, pointsInOverlaps: inOverlaps,
                       rejectsPath: incidents.rejected > 0 ? effectiveRejectsPath : nil, timings: timings)
     }
 }

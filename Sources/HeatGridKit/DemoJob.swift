@@ -15,6 +15,7 @@ public struct DemoJob: Sendable {
     public var seed: UInt64 = 20_260_105
     public var style = HeatMapStyle()
     public var threads = 2
+    public var validation = LayerValidation.reject
 
     public init() {}
 
@@ -37,7 +38,8 @@ public struct DemoJob: Sendable {
         var timings = Timings()
         progress("reading \(boundariesPath)")
         let layer = try timings.measure("parse_cells") {
-            try BoundaryLayer.load(path: boundariesPath, level: level, idField: idField)
+            try BoundaryLayer.load(path: boundariesPath, level: level, idField: idField, validation: validation,
+                                   threads: threads)
         }
         progress("indexing \(layer.count) areas")
         let index = try timings.measure("index") { try PolygonIndex(layer: layer.polygons) }
@@ -105,7 +107,7 @@ func writeCountsCSV(layer: BoundaryLayer, categoryNames: [String], counts: [[Int
 
 /// The areas with their own properties plus `incidents` and `incidents_<category>`.
 func writeCountsGeoJSON(layer: BoundaryLayer, categoryNames: [String], counts: [[Int]], to path: String) throws {
-    let writer = try GeoJSONWriter(path: path, name: "counts")
+    let writer = try GeoJSONWriter(path: path, name: "districts")
     for (i, feature) in layer.features.enumerated() {
         var properties = feature.properties
         properties["incidents"] = .number(Double(counts[i].reduce(0, +)))

@@ -52,7 +52,9 @@ struct AssignCommand: ParsableCommand {
             job.rejectsPath = rejects
             job.csvOptions.encoding = encoding
             job.threads = common.threads
+            job.validation = common.validation
             let report = try job.run(progress: progressLine)
+            common.reportRepairs(report.repairedCells, in: cells)
             if !report.overlappingPairs.isEmpty {
                 let pairs = report.overlappingPairs.prefix(5).map { "\($0.0)/\($0.1)" }.joined(separator: ", ")
                 printError("heatgrid: warning: \(report.overlappingPairs.count) pairs of cells overlap (\(pairs)…); "

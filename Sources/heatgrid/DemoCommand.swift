@@ -64,7 +64,9 @@ struct DemoCommand: ParsableCommand {
             job.style.width = width
             job.style.radius = radius
             job.threads = common.threads
+            job.validation = common.validation
             let report = try job.run(progress: progressLine)
+            common.reportRepairs(report.layer.repairedFeatures, in: boundaries)
             print(summary(report, lang: common.lang))
             if common.timings { printError(report.timings.json) }
         }

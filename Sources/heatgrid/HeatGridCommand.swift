@@ -26,6 +26,18 @@ struct CommonOptions: ParsableArguments {
     @Flag(help: "Print seconds per stage as one JSON object on stderr.")
     var timings = false
 
+    @Flag(help: "Repair invalid polygons (self-intersections, …) with GEOS MakeValid instead of stopping.")
+    var repair = false
+
+    var validation: LayerValidation { repair ? .repair : .reject }
+
+    /// Says which features `--repair` changed, so a repaired layer never passes unnoticed.
+    func reportRepairs(_ indices: [Int], in path: String) {
+        guard !indices.isEmpty else { return }
+        let list = indices.prefix(10).map(String.init).joined(separator: ", ")
+        printError("heatgrid: warning: \(path): repaired \(indices.count) invalid features with MakeValid (\(list)\(indices.count > 10 ? ", …" : ""))")
+    }
+
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
     }
