@@ -14,6 +14,8 @@ public struct IncidentCSVOptions: Sendable {
     public var weightColumn: String?
     /// Parse large files on all cores (results are identical either way).
     public var parallel: Bool
+    /// Files with fewer data bytes are parsed in one pass (threads do not pay below a few megabytes).
+    var parallelThresholdBytes = 4 << 20
 
     public init(encoding: IncidentTextEncoding = .auto, longitudeColumn: String? = nil,
                 latitudeColumn: String? = nil, idColumn: String? = nil, timeColumn: String? = nil,
@@ -342,7 +344,7 @@ public enum IncidentCSVReader {
 
         // Split into chunks at line starts only when no quote can make a newline part of a field.
         var chunkCount = 1
-        if options.parallel && end - dataStart > 4 << 20
+        if options.parallel && end - dataStart > options.parallelThresholdBytes
             && memchr(base + dataStart, Int32(UInt8(ascii: "\"")), end - dataStart) == nil
         {
             chunkCount = max(1, min(8, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
