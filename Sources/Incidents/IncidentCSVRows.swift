@@ -40,8 +40,10 @@ extension IncidentCSVReader {
         return bytes
     }
 
+    /// Field `k` as text for a reject reason, cut to 60 characters so a runaway field cannot flood the message.
     private static func fieldText(_ base: UnsafePointer<UInt8>, _ fields: FieldSpans, _ k: Int) -> String {
-        String(decoding: fieldBytes(base, fields, k), as: UTF8.self)
+        let text = String(decoding: fieldBytes(base, fields, k), as: UTF8.self)
+        return text.count > 60 ? text.prefix(60) + "…" : text
     }
 
     /// Why a number field is unusable, or nil with the value.

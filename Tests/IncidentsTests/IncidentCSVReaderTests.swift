@@ -131,7 +131,18 @@ struct IncidentCSVReaderTests {
         #expect(result.table.time == [1_767_571_200, 1_767_574_800, 1_767_628_800])
     }
 
-    @Test func gb18030ReadAsUTF8RejectsEveryRow() throws {
+    @Test func invalidGB18030BytesRejectTheirRowOnly() throws {
+        // 编号,经度,纬度 in GB18030, then a row whose id holds 0x81 0x20 (a lead byte without a valid trail byte).
+        let header: [UInt8] = [0xB1, 0xE0, 0xBA, 0xC5, 0x2C, 0xBE, 0xAD, 0xB6, 0xC8, 0x2C, 0xCE, 0xB3, 0xB6, 0xC8, 0x0A]
+        let bytes = header + Array("a,120,30\n".utf8) + [0x62, 0x81, 0x20] + Array(",121,31\nc,122,32\n".utf8)
+        let result = try IncidentCSVReader.read(bytes: bytes, name: "broken-gb.csv")
+        #expect(result.encoding == .gb18030)
+        #expect(CSVFixtures.rejects(result) == [R(line: 3, reason: "row is not valid GB18030")])
+        #expect(CSVFixtures.ids(result.table) == ["a", "c"])
+        #expect(result.table.longitude == [120, 122])
+    }
+
+    @Test func gb18030ForcedAsUTF8FindsNoColumns() throws {
         // Forcing UTF-8 on GB18030 bytes: the header is garbled, so no longitude column is found.
         #expect(throws: IncidentReadError.self) {
             try CSVFixtures.read("gb18030.csv", IncidentCSVOptions(encoding: .utf8))

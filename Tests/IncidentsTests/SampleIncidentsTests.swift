@@ -28,6 +28,15 @@ struct SampleIncidentsTests {
         #expect(abs(PortableMath.cosSin(turns: 0.625).sin - (-0.7071067811865476)) < 1e-15)
     }
 
+    @Test func generatedTableIsPinned() {
+        // Bit patterns recorded from a release build on Linux x86-64; a debug build or another platform must match.
+        let t = SampleIncidents.generate(count: 3, seed: 1, extent: Self.jiaxing)
+        #expect(t.longitude.map(\.bitPattern) == [0x405E_4932_FFA1_88D5, 0x405E_22B4_B8A9_87A0, 0x405E_184B_BAED_E90E])
+        #expect(t.latitude.map(\.bitPattern) == [0x403E_5550_5799_5877, 0x403E_356A_1C01_5F54, 0x403E_425E_F883_E4E8])
+        #expect(t.time == [1_782_402_491, 1_788_088_874, 1_768_119_456])
+        #expect(t.category == [2, 1, 2])
+    }
+
     @Test func idsAreOneToCount() {
         let t = SampleIncidents.generate(count: 12, seed: 3, extent: Self.jiaxing)
         #expect(CSVFixtures.ids(t) == (1...12).map(String.init))
