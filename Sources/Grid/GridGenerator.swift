@@ -283,3 +283,18 @@ private struct Job: Sendable {
         return result
     }
 }
+
+extension GridCell {
+    /// The cell as a GeoJSON feature with properties `cell_id`, `parent`, `row`, `col`, `area_m2`, `full`.
+    public var feature: Feature {
+        Feature(geometry: .multiPolygon(polygon), properties: [
+            "cell_id": .string(id), "parent": .string(parent), "row": .number(Double(row)),
+            "col": .number(Double(col)), "area_m2": .number(areaSquareMetres), "full": .bool(isFull),
+        ])
+    }
+}
+
+extension GridLayer {
+    /// Every cell as a feature, in the layer's order.
+    public var featureCollection: FeatureCollection { FeatureCollection(features: cells.map(\.feature)) }
+}

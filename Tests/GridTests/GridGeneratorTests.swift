@@ -100,7 +100,8 @@ struct GridGeneratorTests {
         #expect(layer.frame.originX.truncatingRemainder(dividingBy: 2000) == 0)
         #expect(layer.frame.topY.truncatingRemainder(dividingBy: 2000) == 0)
         let full = layer.cells.filter(\.isFull)
-        #expect(full.count > 900)
+        let referenceFull = try JiaxingFixture.csv("grid_2km_reference.csv").filter { Double($0[4]) == 4_000_000 }
+        #expect(full.count == 864 && referenceFull.count == 864)
         for cell in full {
             #expect(cell.areaSquareMetres == 4_000_000)
             let corners = cell.polygon.polygons[0].exterior.points.map(Self.utm51.forward)
@@ -266,5 +267,24 @@ struct JiaxingFiveHundredMetreTests {
         #expect(layer.cells.count == 19_799)
         #expect(Set(layer.cells.map(\.id)).count == 19_799)
         #expect(layer.dropped.allSatisfy { $0.areaSquareMetres < 1 })
+    }
+}
+
+struct GridCellFeatureTests {
+    @Test func featureCarriesTheCellProperties() throws {
+        let area = GridGeneratorTests.rectangle(300_010, 3_400_010, 300_990, 3_400_990)
+        let layer = try GridGenerator.generate(
+            boundaries: [("330402", area)],
+            parameters: GridParameters(cellSize: 500, projection: GridGeneratorTests.utm51, threads: 1))
+        let feature = try #require(layer.featureCollection.features.first)
+        #expect(feature.properties.keys == ["cell_id", "parent", "row", "col", "area_m2", "full"])
+        #expect(feature.properties["cell_id"] == .string("330402-000-000"))
+        #expect(feature.properties["parent"] == .string("330402"))
+        #expect(feature.properties["row"] == .number(0) && feature.properties["col"] == .number(0))
+        #expect(feature.properties["full"] == .bool(false))
+        let cellArea = try #require(feature.properties["area_m2"]?.doubleValue)
+        #expect(abs(cellArea - 490 * 490) < 1e-3)
+        #expect(feature.geometry == .multiPolygon(layer.cells[0].polygon))
+        #expect(layer.cells[0].polygon.polygons.allSatisfy { $0.exterior.isCounterClockwise })
     }
 }
