@@ -234,6 +234,20 @@ struct GridGeneratorTests {
         #expect(kept.cells.filter { !$0.isFull }.allSatisfy { $0.col < 2 || abs($0.areaSquareMetres - 980) < 1e-3 })
     }
 
+    @Test func selfIntersectingBoundaryIsRepairedFirst() throws {
+        // A bow-tie (two 980 m triangles touching at the middle) is invalid for GEOS overlay; the generator
+        // repairs it with MakeValid and grids both lobes.
+        let corners = [Point(x: 300_010, y: 3_400_010), Point(x: 300_990, y: 3_400_990),
+                       Point(x: 300_990, y: 3_400_010), Point(x: 300_010, y: 3_400_990), Point(x: 300_010, y: 3_400_010)]
+        let bowTie = MultiPolygon([Polygon(exterior: Ring(corners.map(Self.utm51.inverse)))])
+        let layer = try GridGenerator.generate(
+            boundaries: [("1", bowTie)],
+            parameters: GridParameters(cellSize: 500, projection: Self.utm51, sliverThreshold: .squareMetres(0), threads: 1))
+        let total = layer.cells.reduce(0) { $0 + $1.areaSquareMetres }
+        #expect(abs(total - 980 * 980 / 2) < 1e-3, "total \(total)")
+        #expect(layer.cells.count == 4)
+    }
+
     @Test func badInputIsReported() throws {
         let area = Self.rectangle(300_010, 3_400_010, 300_990, 3_400_990)
         #expect(throws: GridError.self) {

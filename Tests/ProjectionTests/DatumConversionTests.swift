@@ -76,6 +76,9 @@ struct DatumConversionTests {
             #expect(Self.close(wgs, r.wgs, 1e-7), "\(r.kind) gcj \(r.gcj): wgs \(wgs) vs \(r.wgs)")
             let gcj = DatumConversion.convert(r.bd, from: .bd09, to: .gcj02)
             #expect(Self.close(gcj, r.gcj, 1e-7), "\(r.kind) bd \(r.bd): gcj \(gcj) vs \(r.gcj)")
+            // The iteration's own stopping rule: the forward image lands within 1e-9° of the input.
+            #expect(Self.close(DatumConversion.convert(wgs, from: .wgs84, to: .gcj02), r.gcj, 1e-9))
+            #expect(Self.close(DatumConversion.convert(gcj, from: .gcj02, to: .bd09), r.bd, 1e-9))
             let wgsFromBD = DatumConversion.convert(r.bd, from: .bd09, to: .wgs84)
             #expect(Self.close(wgsFromBD, r.wgs, 1e-7), "\(r.kind) bd \(r.bd): wgs \(wgsFromBD) vs \(r.wgs)")
         }
