@@ -101,6 +101,14 @@ let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("hea
 try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(atPath: scratch) }
 
+// The whole command as a user runs it.
+let whole = try median(3) {
+    try run(args.heatgrid, ["assign", "--cells", cellsPath, "--incidents", csvPath, "--out", scratch + "/assigned.csv",
+                            "--counts", scratch + "/counts.csv", "--threads", "2"])
+}
+// Before any Python child runs, so the peak below is heatgrid's own.
+let peakBytes = peakChildResidentBytes()
+
 print("\(args.points) incidents, \(expectedCells) cells; peers running…")
 let peerOutput = try run(args.python, [args.peers, args.workload, String(args.points), "--repeat", "3",
                                        "--stages", "parse,assign", "--counts-out", scratch + "/peer_counts.csv"])
@@ -135,12 +143,6 @@ if assignedCount != peers["strtree_assigned"] as! Int || !differing.isEmpty {
     wrong.append("assign: \(assignedCount) assigned vs shapely \(peers["strtree_assigned"]!); \(differing.count) cells differ")
 }
 
-// The whole command as a user runs it.
-let whole = try median(3) {
-    try run(args.heatgrid, ["assign", "--cells", cellsPath, "--incidents", csvPath, "--out", scratch + "/assigned.csv",
-                            "--counts", scratch + "/counts.csv", "--threads", "2"])
-}
-let peakBytes = peakChildResidentBytes()  // the largest child so far: heatgrid assign, or a Python peer
 let cliCounts = try readCounts(scratch + "/counts.csv")
 if zip(cells.result.ids, perCell).contains(where: { cliCounts[$0.0] != $0.1 }) {
     wrong.append("heatgrid assign: counts.csv differs from the in-process assignment")
@@ -169,7 +171,7 @@ let indexMet = index.seconds < 0.050
 print(String(format: "index build: %.1f ms (target < 50 ms: ", index.seconds * 1e3) + (indexMet ? "met" : "MISSED")
     + String(format: "), %.1f MB; shapely STRtree build %.1f ms", Double(index.result.memoryFootprint) / 1e6,
              peer("strtree_build") * 1e3))
-print(String(format: "assigned %d, outside %d of %d; peak RSS of the largest child process %.0f MB (%.1f bytes per incident)",
+print(String(format: "assigned %d, outside %d of %d; peak RSS of `heatgrid assign` %.0f MB (%.1f bytes per incident)",
              assignedCount, outside, args.points, Double(peakBytes) / 1e6, Double(peakBytes) / Double(args.points)))
 if !wrong.isEmpty {
     for w in wrong { print("WRONG: " + w) }
