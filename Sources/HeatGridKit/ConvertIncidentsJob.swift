@@ -131,11 +131,12 @@ public struct ConvertIncidentsJob: Sendable {
             func coordinate(_ column: Int, _ role: String, limit: Double) -> Double? {
                 let text = CSVRecords.unquoted(bytes, record.fields[column])
                 guard !text.isEmpty else { reject("\(role) is empty"); return nil }
-                guard let value = CSVRecords.decimal(text) else {
-                    reject("\(role) '\(String(decoding: text.prefix(40), as: UTF8.self))' is not a number")
+                let shown = String(decoding: text.prefix(40), as: UTF8.self)
+                guard let value = CSVRecords.decimal(text) else { reject("\(role) '\(shown)' is not a number"); return nil }
+                guard abs(value) <= limit else {
+                    reject("\(role) '\(shown)' is outside [-\(Int(limit)), \(Int(limit))]")
                     return nil
                 }
-                guard abs(value) <= limit else { reject("\(role) \(value) is outside [-\(Int(limit)), \(Int(limit))]"); return nil }
                 return value
             }
             guard let longitude = coordinate(columns.longitude, "longitude", limit: 180),
