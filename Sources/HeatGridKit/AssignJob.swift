@@ -19,6 +19,10 @@ public struct AssignJob: Sendable {
     public var csvOptions = IncidentCSVOptions()
     public var threads = PolygonIndex.defaultThreadCount
     public var validation = LayerValidation.reject
+    /// The incidents' datum as declared (`--datum`); `nil`: not declared, taken as WGS-84.
+    public var incidentDatum: Datum?
+    /// The cell layer's datum as declared (`--boundary-datum`); `nil`: not declared, taken as WGS-84.
+    public var layerDatum: Datum?
 
     public init(cellsPath: String, idField: String, incidentsPath: String, assignedPath: String) {
         self.cellsPath = cellsPath
@@ -41,6 +45,11 @@ public struct AssignJob: Sendable {
         public let pointsInOverlaps: Int
         /// The rejects file, when any row was rejected.
         public let rejectsPath: String?
+        /// The conversion applied to the incidents before assignment (their datum to the layer's), if any.
+        public let incidentConversion: (from: Datum, to: Datum)?
+        /// Datums that fit the incidents to the layer markedly better than the ones taken, when the user did
+        /// not declare both (a warning: nothing is converted because of it).
+        public let datumFinding: DatumOffsetCheck.Finding?
         public let timings: Timings
     }
 
@@ -67,8 +76,24 @@ public struct AssignJob: Sendable {
                 throw HeatGridError("\(cellsPath): \(error)")
             }
         }
+        var table = incidents.table
+        let fromDatum = incidentDatum ?? .wgs84, toDatum = layerDatum ?? .wgs84
+        // Only when a datum was left undeclared can the two be offset without the user knowing.
+        let finding = incidentDatum == nil || layerDatum == nil
+            ? timings.measure("datum_check") {
+                DatumOffsetCheck.check(longitude: table.longitude, latitude: table.latitude,
+                                       incidentDatum: fromDatum, layerDatum: toDatum, index: index)
+            }
+            : nil
+        if fromDatum != toDatum {
+            // Points are far cheaper to convert than the layer's polygons.
+            progress("converting \(incidents.kept) incidents from \(fromDatum.rawValue) to \(toDatum.rawValue), the cells' datum")
+            try timings.measure("datum") {
+                try DatumConversion.convert(longitudes: &table.longitude, latitudes: &table.latitude,
+                                            from: fromDatum, to: toDatum)
+            }
+        }
         progress("assigning \(incidents.kept) incidents")
-        let table = incidents.table
         let assignment = timings.measure("assign") {
             index.assign(x: table.longitude, y: table.latitude, threads: threads)
         }
@@ -92,7 +117,9 @@ public struct AssignJob: Sendable {
         precondition(assigned + outside + incidents.rejected == incidents.rowsRead, "an incident was lost or counted twice")
         return Report(rowsRead: incidents.rowsRead, assigned: assigned, outside: outside, rejected: incidents.rejected,
                       cellCount: layer.count, repairedCells: layer.repairedFeatures, overlappingPairs: index.overlappingPairs, pointsInOverlaps: inOverlaps,
-                      rejectsPath: incidents.rejected > 0 ? effectiveRejectsPath : nil, timings: timings)
+                      rejectsPath: incidents.rejected > 0 ? effectiveRejectsPath : nil,
+                      incidentConversion: fromDatum != toDatum ? (fromDatum, toDatum) : nil, datumFinding: finding,
+                      timings: timings)
     }
 }
 

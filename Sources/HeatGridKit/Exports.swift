@@ -3,6 +3,7 @@
 @_exported import AtomicOutput
 @_exported import GeoCore
 @_exported import GeoJSON
+@_exported import Grid
 @_exported import Incidents
 @_exported import Projection
 @_exported import Render

@@ -253,6 +253,16 @@ public enum IncidentCSVReader {
             weight: try find("weight", explicit: options.weightColumn, aliases: weightAliases, required: false))
     }
 
+    /// The positions of the longitude and latitude columns in `header` (names as found in the file), chosen
+    /// exactly as `read` chooses them: the explicit column names in `options`, else the first alias present.
+    /// Lets tools that rewrite coordinates in place (`heatgrid convert`) find the same columns as the reader.
+    public static func coordinateColumns(header: [String], options: IncidentCSVOptions = IncidentCSVOptions(),
+                                         name: String) throws(IncidentReadError) -> (longitude: Int, latitude: Int)
+    {
+        let layout = try layout(header: header, options: options, name: name)
+        return (layout.longitude, layout.latitude)
+    }
+
     /// Reads the header row at `start`: its fields and where the data begins, with the physical line it is on.
     static func readHeader(_ base: UnsafePointer<UInt8>, start: Int, end: Int)
         -> (fields: [String], dataStart: Int, linesUsed: Int)

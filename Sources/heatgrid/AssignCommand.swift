@@ -15,8 +15,16 @@ struct AssignCommand: ParsableCommand {
             cell to its right, or above on horizontal edges). Where cells overlap, the first in input order wins
             and the run says how many incidents that affected.
 
+            Datums: declare the incidents' with --datum and the cells' with --boundary-datum (wgs84, gcj02 or bd09;
+            both default to wgs84). When they differ the incidents are converted to the cells' datum before
+            assignment. When either is left undeclared, a sample of the incidents is checked against the cells and
+            a warning suggests the flags if another pair of datums fits markedly better (nothing is converted
+            without the flags).
+
             Examples:
               heatgrid assign --cells cells.geojson --id-field cell_id --incidents incidents.csv --out assigned.csv
+              heatgrid assign --cells geodata/jiaxing.geojson --id-field adcode --incidents gps.csv \\
+                  --datum wgs84 --boundary-datum gcj02 --out assigned.csv
               heatgrid assign --cells grid.geojson --id-field cell_id --incidents 警情.csv --encoding gb18030 \\
                   --out assigned.csv --counts counts.csv --timings
             """
@@ -43,6 +51,12 @@ struct AssignCommand: ParsableCommand {
     @Option(help: "Where to write rejected rows (default: next to --out, as NAME.rejects.csv).")
     var rejects: String?
 
+    @Option(help: "Datum of the incidents: wgs84 (GPS), gcj02 (Amap, Tencent) or bd09 (Baidu). Default: wgs84.")
+    var datum: Datum?
+
+    @Option(help: "Datum of the cell layer: wgs84, gcj02 or bd09 (the shipped geodata is gcj02). Default: wgs84.")
+    var boundaryDatum: Datum?
+
     @OptionGroup var common: CommonOptions
 
     func run() throws {
@@ -53,6 +67,8 @@ struct AssignCommand: ParsableCommand {
             job.csvOptions.encoding = encoding
             job.threads = common.threads
             job.validation = common.validation
+            job.incidentDatum = datum
+            job.layerDatum = boundaryDatum
             let report = try job.run(progress: progressLine)
             common.reportRepairs(report.repairedCells, in: cells)
             if !report.overlappingPairs.isEmpty {
@@ -60,9 +76,22 @@ struct AssignCommand: ParsableCommand {
                 printError("heatgrid: warning: \(report.overlappingPairs.count) pairs of cells overlap (\(pairs)…); "
                     + "\(grouped(report.pointsInOverlaps)) incidents in overlaps went to the first cell in input order")
             }
+            if let finding = report.datumFinding { printError(datumWarning(finding)) }
             print(summary(report, lang: common.lang))
             if common.timings { printError(report.timings.json) }
         }
+    }
+
+    /// One line suggesting the datum flags, with the evidence.
+    func datumWarning(_ f: DatumOffsetCheck.Finding) -> String {
+        let flags = f.incidentDatum == f.layerDatum
+            ? "the same --datum and --boundary-datum (no conversion)"
+            : "--datum \(f.incidentDatum.rawValue) --boundary-datum \(f.layerDatum.rawValue)"
+        return "heatgrid: warning: the incidents look offset from the cells by a datum shift: "
+            + "of \(grouped(f.sampled)) sampled incidents \(percent(f.insideAsAssumed, of: f.sampled)) fall inside the cells "
+            + "as the datums were taken, \(percent(f.insideSuggested, of: f.sampled)) with \(flags) "
+            + "(a shift of about \(Int(f.shiftMetres.rounded())) m); nothing was converted: rerun with \(flags) "
+            + "if that is what the files are"
     }
 
     func summary(_ r: AssignJob.Report, lang: Language) -> String {
