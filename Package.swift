@@ -10,7 +10,7 @@
 //   SpatialIndex ─ point-in-polygon core
 //   Render ─ canvas, kernel density, colour maps, outlines
 //   Grid ─ generated square/hex grids clipped to boundaries (GEOS through GEOSBridge)
-//   GEOSBridge, PNGWriter ─ the only modules touching C (GEOS, libpng)
+//   GEOSBridge, ImageBridge ─ the only modules touching C: GEOS; libpng and FreeType
 //   HeatGridKit ─ jobs (demo, assign) built from the above
 //   heatgrid ─ command line
 import PackageDescription
@@ -27,6 +27,8 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CGEOS", path: "Sources/CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CFreeType", path: "Sources/CFreeType", pkgConfig: "freetype2",
+                       providers: [.apt(["libfreetype-dev"])]),
 
         .target(name: "GeoCore"),
         .target(name: "AtomicOutput"),
@@ -37,12 +39,12 @@ let package = Package(
         .target(name: "Render", dependencies: ["GeoCore", "Projection"]),
         .target(name: "Grid", dependencies: ["GeoCore", "Projection", "GEOSBridge"]),
         .target(name: "GEOSBridge", dependencies: ["GeoCore", "CGEOS"]),
-        .target(name: "PNGWriter", dependencies: ["CPNG", "AtomicOutput"]),
+        .target(name: "ImageBridge", dependencies: ["CPNG", "CFreeType", "AtomicOutput"]),
         .target(
             name: "HeatGridKit",
             dependencies: [
                 "GeoCore", "AtomicOutput", "Projection", "GeoJSON", "Incidents",
-                "SpatialIndex", "Render", "Grid", "GEOSBridge", "PNGWriter",
+                "SpatialIndex", "Render", "Grid", "GEOSBridge", "ImageBridge",
             ]
         ),
         .executableTarget(
@@ -60,7 +62,7 @@ let package = Package(
         .testTarget(name: "GridTests", dependencies: ["Grid", "GEOSBridge", "GeoCore", "Projection", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "GEOSBridgeTests", dependencies: ["GEOSBridge", "CGEOS", "GeoCore", "TestSupport"]),
-        .testTarget(name: "PNGWriterTests", dependencies: ["PNGWriter", "CPNG", "TestSupport"]),
+        .testTarget(name: "ImageBridgeTests", dependencies: ["ImageBridge", "CPNG", "TestSupport"]),
         .testTarget(name: "HeatGridKitTests", dependencies: ["HeatGridKit", "GeoJSON", "TestSupport"]),
         .testTarget(name: "heatgridTests", dependencies: ["TestSupport"], exclude: ["Fixtures"]),
     ]

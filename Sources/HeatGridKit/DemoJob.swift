@@ -2,7 +2,7 @@ import Foundation
 import GeoCore
 import GeoJSON
 import Incidents
-import PNGWriter
+import ImageBridge
 import SpatialIndex
 
 /// `heatgrid demo`: the whole pipeline on the shipped Jiaxing districts and seeded sample incidents.

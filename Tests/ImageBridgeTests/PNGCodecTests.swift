@@ -1,5 +1,5 @@
 import Foundation
-import PNGWriter
+import ImageBridge
 import TestSupport
 import Testing
 
