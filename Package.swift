@@ -4,6 +4,7 @@
 // Modules depend one way, top to bottom:
 //   GeoCore ─ geometry value types, JSON values, features
 //   AtomicOutput ─ write-to-temporary-then-rename
+//   DecimalText ─ decimal digits to the correctly rounded double (shared by the byte-level parsers)
 //   Projection ─ transverse Mercator (metres for radii and cell sizes)
 //   GeoJSON ─ byte-level reader, streaming RFC 7946 writer
 //   Incidents ─ incident table, CSV reader with rejects, sample generator
@@ -32,9 +33,10 @@ let package = Package(
 
         .target(name: "GeoCore"),
         .target(name: "AtomicOutput"),
+        .target(name: "DecimalText"),
         .target(name: "Projection", dependencies: ["GeoCore"]),
-        .target(name: "GeoJSON", dependencies: ["GeoCore", "AtomicOutput"]),
-        .target(name: "Incidents", dependencies: ["GeoCore", "AtomicOutput"]),
+        .target(name: "GeoJSON", dependencies: ["GeoCore", "AtomicOutput", "DecimalText"]),
+        .target(name: "Incidents", dependencies: ["GeoCore", "AtomicOutput", "DecimalText"]),
         .target(name: "SpatialIndex", dependencies: ["GeoCore"]),
         .target(name: "Render", dependencies: ["GeoCore", "Projection"]),
         .target(name: "Grid", dependencies: ["GeoCore", "Projection", "GEOSBridge"]),
@@ -54,6 +56,7 @@ let package = Package(
 
         .target(name: "TestSupport", dependencies: ["GeoCore"], path: "Tests/TestSupport"),
         .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore", "TestSupport"]),
+        .testTarget(name: "DecimalTextTests", dependencies: ["DecimalText"]),
         .testTarget(name: "AtomicOutputTests", dependencies: ["AtomicOutput", "TestSupport"]),
         .testTarget(name: "ProjectionTests", dependencies: ["Projection", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "GeoJSONTests", dependencies: ["GeoJSON", "TestSupport"], resources: [.copy("Fixtures")]),
