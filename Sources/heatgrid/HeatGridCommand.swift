@@ -5,6 +5,44 @@ import HeatGridKit
 struct HeatGridCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "heatgrid",
-        abstract: "Incident hot-spot engine for grid governance."
+        abstract: "Incident hot-spot engine for grid governance: assign incidents to cells, count, map.",
+        discussion: """
+            Examples:
+              heatgrid demo                       # Jiaxing districts, 200,000 sample incidents → output/demo/
+              heatgrid demo --lang en --timings   # English labels, stage times as JSON on stderr
+            """,
+        subcommands: []
     )
+}
+
+/// Options every command shares.
+struct CommonOptions: ParsableArguments {
+    @Option(help: "Language of printed labels: zh or en.")
+    var lang: Language = .zh
+
+    @Option(help: "Worker threads (default: all cores).")
+    var threads: Int = defaultThreadCount
+
+    @Flag(help: "Print seconds per stage as one JSON object on stderr.")
+    var timings = false
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+    }
+}
+
+extension Language: ExpressibleByArgument {}
+
+/// Runs a command body, turning any failure into one `heatgrid: error: …` line on stderr and exit status 1.
+func reportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as ExitCode {
+        throw error
+    } catch let error as ValidationError {
+        throw error
+    } catch {
+        printError("heatgrid: error: \(error)")
+        throw ExitCode.failure
+    }
 }

@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""The tools a user would otherwise pick, timed on the benchmark workload; prints one JSON object.
+
+usage: peers.py WORKLOAD_DIR N [--repeat R] [--stages parse,assign]
+needs: numpy, pandas, geopandas, shapely (Benchmarks/run.sh installs them in a virtual environment)
+
+Each stage reports the median wall time of R runs in seconds plus what it computed, so the Swift side can check
+that both did the same work:
+  parse   pandas.read_csv of incidents_N.csv (rows), geopandas.read_file of cells_500m.geojson (features)
+  assign  shapely 2 STRtree query(predicate="within") with the index built and the points parsed (points inside
+          a cell), and the whole job in geopandas: read_file + read_csv + sjoin + groupby + to_csv
+"""
+import argparse
+import json
+import os
+import statistics
+import tempfile
+import time
+
+
+def timed(repeat, f):
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = f()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("workload")
+    ap.add_argument("n", type=int)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--stages", default="parse")
+    args = ap.parse_args()
+    stages = set(args.stages.split(","))
+    import geopandas as gpd
+    import numpy as np
+    import pandas as pd
+    import shapely
+
+    cells_path = os.path.join(args.workload, "cells_500m.geojson")
+    csv_path = os.path.join(args.workload, f"incidents_{args.n}.csv")
+    out = {"points": args.n}
+    if "parse" in stages:
+        out["pandas_read_csv"], frame = timed(args.repeat, lambda: pd.read_csv(csv_path))
+        out["pandas_rows"] = len(frame)
+        out["geopandas_read_file"], cells = timed(args.repeat, lambda: gpd.read_file(cells_path))
+        out["geopandas_features"] = len(cells)
+    if "assign" in stages:
+        cells = gpd.read_file(cells_path)
+        frame = pd.read_csv(csv_path)
+        points = shapely.points(frame.lon.to_numpy(), frame.lat.to_numpy())
+        out["strtree_build"], tree = timed(args.repeat, lambda: shapely.STRtree(cells.geometry.values))
+        out["strtree_query_within"], (point_index, _) = timed(
+            args.repeat, lambda: tree.query(points, predicate="within"))
+        out["strtree_assigned"] = int(len(np.unique(point_index)))
+
+        def whole_job():
+            c = gpd.read_file(cells_path)
+            f = pd.read_csv(csv_path)
+            p = gpd.GeoDataFrame(f[["id"]], geometry=gpd.points_from_xy(f.lon, f.lat), crs=c.crs)
+            joined = gpd.sjoin(p, c[["cell_id", "geometry"]], predicate="within", how="left")
+            counts = joined.groupby("cell_id").size().reindex(c.cell_id, fill_value=0)
+            with tempfile.TemporaryDirectory() as d:
+                joined[["id", "cell_id"]].to_csv(os.path.join(d, "assigned.csv"), index=False)
+                counts.rename("count").to_csv(os.path.join(d, "counts.csv"))
+            return int(joined.cell_id.notna().sum())
+        out["geopandas_assign_job"], out["geopandas_assigned"] = timed(args.repeat, whole_job)
+    print(json.dumps({k: (round(v, 4) if isinstance(v, float) else v) for k, v in out.items()}))
+
+
+main()

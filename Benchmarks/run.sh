@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Side-by-side benchmarks: HeatGrid and its Python peers on the same seeded files, in the same run.
+#
+# usage: Benchmarks/run.sh [N ...]        (default: 1000000)
+# Makes Benchmarks/.venv (numpy, pandas, geopandas, shapely, pyproj from PyPI) and the workload in
+# Benchmarks/.workload on first use, builds the benchmark package in release mode and runs it for each N.
+# Exits non-zero when a result is wrong (a fast wrong answer fails) or a speed target is missed.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+cd "$here"
+sizes=("${@:-1000000}")
+bash ../.ci/install-deps
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+  .venv/bin/pip install -q numpy pandas geopandas shapely pyproj pyogrio
+fi
+# One generator call per size, so incidents_N depends only on the seed and N.
+for n in "${sizes[@]}"; do
+  [ -f ".workload/incidents_$n.csv" ] || .venv/bin/python workload/make_workload.py .workload --points "$n" >/dev/null
+done
+swift build -c release --package-path . >/dev/null
+for n in "${sizes[@]}"; do
+  "$(swift build -c release --package-path . --show-bin-path)/heatgrid-bench" \
+    --workload .workload --points "$n" --python .venv/bin/python --peers peers/peers.py
+done

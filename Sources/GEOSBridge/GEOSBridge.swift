@@ -1,1 +1,0 @@
-// GEOSBridge: see Package.swift for this module's role.

@@ -1,0 +1,1 @@
+// Grid: generated square and hexagon grids clipped to boundaries (see Package.swift).

@@ -1,1 +1,0 @@
-// HeatGridKit: see Package.swift for this module's role.

@@ -1,0 +1,177 @@
+/// ISO 8601 date-times read from bytes and written as text, as Unix seconds (UTC).
+///
+/// Accepted forms: `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM`, `YYYY-MM-DDTHH:MM:SS`, `YYYY-MM-DDTHH:MM:SS.fff` (any number
+/// of fraction digits, truncated to whole seconds), with a space allowed in place of `T`, followed by an optional
+/// offset `Z`, `±HH:MM`, `±HHMM` or `±HH`. Without an offset the time is China Standard Time (Asia/Shanghai,
+/// UTC+8, no daylight saving since 1991). Leap seconds (`:60`) and `24:00` are rejected. Spaces and tabs around
+/// the text are ignored.
+public enum ISO8601Time {
+    /// Offset used when the text has none: UTC+8.
+    public static let defaultOffsetSeconds: Int64 = 8 * 3600
+
+    /// Unix seconds for the text, or nil if it is not one of the accepted forms or names an impossible instant.
+    public static func unixSeconds(_ text: String) -> Int64? {
+        var bytes = Array(text.utf8)
+        bytes.append(0)
+        return bytes.withUnsafeBufferPointer { b in
+            parse(b.baseAddress!, b.baseAddress! + (b.count - 1))
+        }
+    }
+
+    /// ISO 8601 text with a `+08:00` offset, e.g. `2026-01-05T08:00:00+08:00`.
+    public static func format(_ unixSeconds: Int64) -> String {
+        var bytes: [UInt8] = []
+        append(unixSeconds, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the `+08:00` ISO 8601 text of `unixSeconds` to `bytes`.
+    public static func append(_ unixSeconds: Int64, to bytes: inout [UInt8]) {
+        let local = unixSeconds + defaultOffsetSeconds
+        let days = floorDivide(local, 86_400)
+        let secondOfDay = local - days * 86_400
+        let (year, month, day) = civil(fromDays: days)
+        appendDigits(year, count: 4, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        appendDigits(month, count: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        appendDigits(day, count: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "T"))
+        appendDigits(secondOfDay / 3600, count: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        appendDigits(secondOfDay / 60 % 60, count: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        appendDigits(secondOfDay % 60, count: 2, to: &bytes)
+        bytes.append(contentsOf: "+08:00".utf8)
+    }
+
+    private static func appendDigits(_ value: Int64, count: Int, to bytes: inout [UInt8]) {
+        if value < 0 {
+            bytes.append(UInt8(ascii: "-"))
+            appendDigits(-value, count: count, to: &bytes)
+            return
+        }
+        var digits: [UInt8] = []
+        var v = value
+        repeat {
+            digits.append(UInt8(v % 10) + 0x30)
+            v /= 10
+        } while v > 0
+        for _ in digits.count..<max(count, digits.count) { bytes.append(0x30) }
+        bytes.append(contentsOf: digits.reversed())
+    }
+
+    @inline(__always)
+    static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
+        let q = a / b
+        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
+    }
+
+    /// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+    @inline(__always)
+    static func days(fromCivil year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = floorDivide(y, 400)
+        let yearOfEra = y - era * 400
+        let monthIndex = month > 2 ? month - 3 : month + 9
+        let dayOfYear = (153 * monthIndex + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// The inverse of `days(fromCivil:)` (Hinnant's `civil_from_days`).
+    static func civil(fromDays z0: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let z = z0 + 719_468
+        let era = floorDivide(z, 146_097)
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    @inline(__always)
+    static func daysInMonth(_ year: Int64, _ month: Int64) -> Int64 {
+        switch month {
+        case 2: return (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Reads `count` ASCII digits at `p` (caller checked the length), or nil if one is not a digit.
+    @inline(__always)
+    private static func digits(_ p: UnsafePointer<UInt8>, _ count: Int) -> Int64? {
+        var value: Int64 = 0
+        for i in 0..<count {
+            let d = p[i] &- 0x30
+            if d > 9 { return nil }
+            value = value * 10 + Int64(d)
+        }
+        return value
+    }
+
+    /// Parses `[start, end)`; see the type's documentation for the accepted forms.
+    static func parse(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> Int64? {
+        var p = start
+        var e = end
+        while p < e && DecimalParsing.isBlank(p.pointee) { p += 1 }
+        while e > p && DecimalParsing.isBlank((e - 1).pointee) { e -= 1 }
+        guard e - p >= 10, p[4] == UInt8(ascii: "-"), p[7] == UInt8(ascii: "-"),
+              let year = digits(p, 4), let month = digits(p + 5, 2), let day = digits(p + 8, 2),
+              month >= 1, month <= 12, day >= 1, day <= daysInMonth(year, month)
+        else { return nil }
+        p += 10
+        var secondOfDay: Int64 = 0
+        var offset = defaultOffsetSeconds
+        if p < e {
+            guard p.pointee == UInt8(ascii: "T") || p.pointee == UInt8(ascii: "t") || p.pointee == UInt8(ascii: " "),
+                  e - p >= 6, p[3] == UInt8(ascii: ":"),
+                  let hour = digits(p + 1, 2), let minute = digits(p + 4, 2), hour <= 23, minute <= 59
+            else { return nil }
+            p += 6
+            var second: Int64 = 0
+            if p < e && p.pointee == UInt8(ascii: ":") {
+                guard e - p >= 3, let s = digits(p + 1, 2), s <= 59 else { return nil }
+                second = s
+                p += 3
+                if p < e && (p.pointee == UInt8(ascii: ".") || p.pointee == UInt8(ascii: ",")) {
+                    p += 1
+                    let fractionStart = p
+                    while p < e && p.pointee &- 0x30 <= 9 { p += 1 }
+                    if p == fractionStart { return nil }
+                }
+            }
+            secondOfDay = hour * 3600 + minute * 60 + second
+            if p < e {
+                guard let parsed = parseOffset(p, e) else { return nil }
+                offset = parsed
+            }
+        }
+        return days(fromCivil: year, month, day) * 86_400 + secondOfDay - offset
+    }
+
+    /// `Z`, `±HH:MM`, `±HHMM` or `±HH` filling exactly `[p, e)`, as seconds east of UTC.
+    private static func parseOffset(_ p: UnsafePointer<UInt8>, _ e: UnsafePointer<UInt8>) -> Int64? {
+        let length = e - p
+        if length == 1 && (p.pointee == UInt8(ascii: "Z") || p.pointee == UInt8(ascii: "z")) { return 0 }
+        guard p.pointee == UInt8(ascii: "+") || p.pointee == UInt8(ascii: "-") else { return nil }
+        let sign: Int64 = p.pointee == UInt8(ascii: "-") ? -1 : 1
+        guard length >= 3, let hours = digits(p + 1, 2), hours <= 18 else { return nil }
+        var minutes: Int64 = 0
+        switch length {
+        case 3: break
+        case 5:
+            guard let m = digits(p + 3, 2) else { return nil }
+            minutes = m
+        case 6:
+            guard p[3] == UInt8(ascii: ":"), let m = digits(p + 4, 2) else { return nil }
+            minutes = m
+        default: return nil
+        }
+        guard minutes <= 59 else { return nil }
+        return sign * (hours * 3600 + minutes * 60)
+    }
+}

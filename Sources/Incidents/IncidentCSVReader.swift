@@ -1,0 +1,509 @@
+import AtomicOutput
+import Dispatch
+import Glibc
+
+/// How to read an incident CSV file. Column names override the header aliases (matched case-insensitively,
+/// spaces trimmed).
+public struct IncidentCSVOptions: Sendable {
+    public var encoding: IncidentTextEncoding
+    public var longitudeColumn: String?
+    public var latitudeColumn: String?
+    public var idColumn: String?
+    public var timeColumn: String?
+    public var categoryColumn: String?
+    public var weightColumn: String?
+    /// Parse large files on all cores (results are identical either way).
+    public var parallel: Bool
+
+    public init(encoding: IncidentTextEncoding = .auto, longitudeColumn: String? = nil,
+                latitudeColumn: String? = nil, idColumn: String? = nil, timeColumn: String? = nil,
+                categoryColumn: String? = nil, weightColumn: String? = nil, parallel: Bool = true) {
+        self.encoding = encoding
+        self.longitudeColumn = longitudeColumn
+        self.latitudeColumn = latitudeColumn
+        self.idColumn = idColumn
+        self.timeColumn = timeColumn
+        self.categoryColumn = categoryColumn
+        self.weightColumn = weightColumn
+        self.parallel = parallel
+    }
+}
+
+/// A data row that was not kept: its physical line (1-based, the line where the row starts), why, and its text.
+public struct IncidentReject: Sendable, Hashable {
+    public var line: Int
+    public var reason: String
+    public var row: String
+
+    public init(line: Int, reason: String, row: String) {
+        self.line = line
+        self.reason = reason
+        self.row = row
+    }
+}
+
+/// A problem that stops reading the whole file (unreadable file, no header, no longitude or latitude column).
+/// Problems in single rows never throw: they become `IncidentReject`s.
+public struct IncidentReadError: Error, CustomStringConvertible, Sendable {
+    public let path: String
+    public let message: String
+
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
+
+    public var description: String { "\(path): \(message)" }
+}
+
+/// What reading an incident file produced. Invariant: `kept + rejected == rowsRead`.
+public struct IncidentReadResult: Sendable {
+    public var table: IncidentTable
+    /// Data rows read: every row after the header, blank lines excluded.
+    public var rowsRead: Int
+    /// Rejected rows in file order.
+    public var rejects: [IncidentReject]
+    /// The header's column names as found in the file.
+    public var header: [String]
+    /// The encoding the bytes were decoded with (`.utf8` or `.gb18030`, never `.auto`).
+    public var encoding: IncidentTextEncoding
+
+    public var kept: Int { table.count }
+    public var rejected: Int { rejects.count }
+
+    /// Writes the rejects as CSV `line,reason,row` (header included), atomically.
+    public func writeRejects(to path: String) throws {
+        try writeAtomically(to: path) { writer in
+            try writer.write("line,reason,row\n")
+            var buffer: [UInt8] = []
+            for reject in rejects {
+                buffer.removeAll(keepingCapacity: true)
+                buffer.append(contentsOf: String(reject.line).utf8)
+                buffer.append(UInt8(ascii: ","))
+                CSVText.appendField(reject.reason.utf8, to: &buffer)
+                buffer.append(UInt8(ascii: ","))
+                CSVText.appendField(reject.row.utf8, to: &buffer)
+                buffer.append(UInt8(ascii: "\n"))
+                try writer.write(buffer)
+            }
+        }
+    }
+}
+
+/// Reads incident CSV files: RFC 4180 quoting, LF or CRLF, UTF-8 (with or without BOM) or GB18030.
+///
+/// Header aliases (case-insensitive, trimmed; the first alias in each list that the header has wins):
+/// longitude `lon, lng, long, longitude, x, 经度`; latitude `lat, latitude, y, 纬度`; id `id, 编号`;
+/// time `time, datetime, timestamp, date, 时间, 发生时间`; category `category, type, 类别, 类型`;
+/// weight `weight, 权重`. Only longitude and latitude are required. Without an id column a row's id is its
+/// 1-based data row number; without a category column every row has category `""`.
+///
+/// Each data row is kept or rejected with the first problem found, checked in this order: quoting, encoding,
+/// field count, longitude, latitude, id, time, category, weight. Blank lines (only spaces, tabs or CR) are
+/// skipped and are not rows. Longitude must be within [-180, 180] and latitude within [-90, 90]; NaN and
+/// infinities are rejected; ids must not be empty; times follow `ISO8601Time`; an empty category is the
+/// category `""`; weights must be finite 32-bit floats.
+///
+/// Encoding: under `.auto`, valid UTF-8 is read as UTF-8; bytes that are mostly valid UTF-8 (more than ten valid
+/// multi-byte characters per invalid byte) are read as UTF-8 with the rows holding invalid bytes rejected
+/// ("row is not valid UTF-8"); anything else is converted from GB18030. Under `.utf8` invalid rows are rejected
+/// the same way. Under `.gb18030` bytes iconv cannot convert reject their rows ("row is not valid GB18030").
+public enum IncidentCSVReader {
+    static let longitudeAliases = ["lon", "lng", "long", "longitude", "x", "经度"]
+    static let latitudeAliases = ["lat", "latitude", "y", "纬度"]
+    static let idAliases = ["id", "编号"]
+    static let timeAliases = ["time", "datetime", "timestamp", "date", "时间", "发生时间"]
+    static let categoryAliases = ["category", "type", "类别", "类型"]
+    static let weightAliases = ["weight", "权重"]
+
+    /// Reads the file at `path` (mapped into memory, not copied, when it is a regular file).
+    public static func read(path: String, options: IncidentCSVOptions = IncidentCSVOptions()) throws(IncidentReadError)
+        -> IncidentReadResult
+    {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw IncidentReadError(path: path, message: "cannot open: \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        var status = stat()
+        if fstat(descriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG && status.st_size > 0 {
+            let size = Int(status.st_size)
+            if let mapping = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, descriptor, 0),
+               mapping != MAP_FAILED
+            {
+                defer { munmap(mapping, size) }
+                let bytes = UnsafeBufferPointer(start: mapping.assumingMemoryBound(to: UInt8.self), count: size)
+                return try read(buffer: bytes, name: path, options: options)
+            }
+        }
+        let bytes = try readStream(descriptor, path: path)
+        return try read(bytes: bytes, name: path, options: options)
+    }
+
+    /// Reads CSV bytes; `name` labels errors (a path or description).
+    public static func read(bytes: [UInt8], name: String, options: IncidentCSVOptions = IncidentCSVOptions())
+        throws(IncidentReadError) -> IncidentReadResult
+    {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(IncidentReadError) in
+            try read(buffer: buffer, name: name, options: options)
+        }
+    }
+
+    static func read(buffer: UnsafeBufferPointer<UInt8>, name: String, options: IncidentCSVOptions)
+        throws(IncidentReadError) -> IncidentReadResult
+    {
+        var invalidOffsets: [Int] = []
+        var encoding = options.encoding
+        if encoding != .gb18030 {
+            let check = TextDecoding.checkUTF8(buffer)
+            if check.invalidOffsets.isEmpty {
+                encoding = .utf8
+            } else if encoding == .utf8 || check.validMultibyteCount > 10 * check.invalidOffsets.count {
+                encoding = .utf8
+                invalidOffsets = check.invalidOffsets
+            } else {
+                encoding = .gb18030
+            }
+        }
+        if encoding == .utf8 {
+            return try parse(buffer, name: name, options: options, invalidOffsets: invalidOffsets,
+                             encoding: .utf8, encodingName: "UTF-8")
+        }
+        let converted: [UInt8]
+        do {
+            (converted, invalidOffsets) = try TextDecoding.utf8(fromGB18030: buffer)
+        } catch {
+            throw IncidentReadError(path: name, message: "cannot convert from GB18030: \(error.reason)")
+        }
+        return try converted.withUnsafeBufferPointer { (text) throws(IncidentReadError) in
+            try parse(text, name: name, options: options, invalidOffsets: invalidOffsets,
+                      encoding: .gb18030, encodingName: "GB18030")
+        }
+    }
+
+    /// Reads a descriptor that cannot be mapped (a pipe, an empty or special file) to its end.
+    private static func readStream(_ descriptor: Int32, path: String) throws(IncidentReadError) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress!, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw IncidentReadError(path: path, message: "cannot read: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            bytes.append(contentsOf: chunk[0..<n])
+        }
+        return bytes
+    }
+
+    // MARK: - Header
+
+    /// Column positions of the roles in the header.
+    struct Layout: Sendable {
+        var fieldCount: Int
+        var longitude: Int
+        var latitude: Int
+        var id: Int?
+        var time: Int?
+        var category: Int?
+        var weight: Int?
+    }
+
+    static func normalizedName(_ name: String) -> String {
+        var scalars = Substring(name).unicodeScalars
+        while let first = scalars.first, first.properties.isWhitespace || first == "\u{FEFF}" {
+            scalars.removeFirst()
+        }
+        while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
+        return String(String.UnicodeScalarView(scalars)).lowercased()
+    }
+
+    static func layout(header: [String], options: IncidentCSVOptions, name: String) throws(IncidentReadError) -> Layout {
+        let names = header.map(normalizedName)
+        let shown = header.joined(separator: ",")
+        func find(_ role: String, explicit: String?, aliases: [String], required: Bool) throws(IncidentReadError) -> Int? {
+            if let explicit {
+                guard let index = names.firstIndex(of: normalizedName(explicit)) else {
+                    throw IncidentReadError(
+                        path: name, message: "the \(role) column '\(explicit)' is not in the header \"\(shown)\"")
+                }
+                return index
+            }
+            for alias in aliases {
+                if let index = names.firstIndex(of: alias) { return index }
+            }
+            if required {
+                throw IncidentReadError(
+                    path: name,
+                    message: "no \(role) column in the header \"\(shown)\" (expected one of: "
+                        + aliases.joined(separator: ", ") + ")")
+            }
+            return nil
+        }
+        let longitude = try find("longitude", explicit: options.longitudeColumn, aliases: longitudeAliases, required: true)!
+        let latitude = try find("latitude", explicit: options.latitudeColumn, aliases: latitudeAliases, required: true)!
+        return Layout(
+            fieldCount: header.count, longitude: longitude, latitude: latitude,
+            id: try find("id", explicit: options.idColumn, aliases: idAliases, required: false),
+            time: try find("time", explicit: options.timeColumn, aliases: timeAliases, required: false),
+            category: try find("category", explicit: options.categoryColumn, aliases: categoryAliases, required: false),
+            weight: try find("weight", explicit: options.weightColumn, aliases: weightAliases, required: false))
+    }
+
+    /// Reads the header row at `start`: its fields and where the data begins, with the physical line it is on.
+    static func readHeader(_ base: UnsafePointer<UInt8>, start: Int, end: Int)
+        -> (fields: [String], dataStart: Int, linesUsed: Int)
+    {
+        var fields: [String] = []
+        var field: [UInt8] = []
+        var p = start
+        var lines = 0
+        var inQuotes = false
+        while p < end {
+            let b = base[p]
+            if inQuotes {
+                if b == UInt8(ascii: "\"") {
+                    if p + 1 < end && base[p + 1] == UInt8(ascii: "\"") {
+                        field.append(b)
+                        p += 1
+                    } else {
+                        inQuotes = false
+                    }
+                } else {
+                    if b == UInt8(ascii: "\n") { lines += 1 }
+                    field.append(b)
+                }
+            } else if b == UInt8(ascii: "\"") && field.allSatisfy(DecimalParsing.isBlank) {
+                field.removeAll()
+                inQuotes = true
+            } else if b == UInt8(ascii: ",") {
+                fields.append(String(decoding: field, as: UTF8.self))
+                field.removeAll()
+            } else if b == UInt8(ascii: "\n") {
+                p += 1
+                lines += 1
+                break
+            } else if b != UInt8(ascii: "\r") {
+                field.append(b)
+            }
+            p += 1
+        }
+        fields.append(String(decoding: field, as: UTF8.self))
+        return (fields, p, lines)
+    }
+
+    // MARK: - Parsing
+
+    /// Pointer to the file's bytes shared read-only between parsing threads.
+    private struct SharedBytes: @unchecked Sendable {
+        let base: UnsafePointer<UInt8>
+    }
+
+    /// Result slots written by one parsing thread each.
+    private final class ChunkSlots: @unchecked Sendable {
+        let slots: UnsafeMutablePointer<ChunkOutput?>
+        let count: Int
+        init(count: Int) {
+            self.count = count
+            slots = .allocate(capacity: count)
+            slots.initialize(repeating: nil, count: count)
+        }
+        deinit {
+            slots.deinitialize(count: count)
+            slots.deallocate()
+        }
+    }
+
+    static func parse(_ buffer: UnsafeBufferPointer<UInt8>, name: String, options: IncidentCSVOptions,
+                      invalidOffsets: [Int], encoding: IncidentTextEncoding, encodingName: String)
+        throws(IncidentReadError) -> IncidentReadResult
+    {
+        guard let base = buffer.baseAddress, buffer.count > 0 else {
+            throw IncidentReadError(path: name, message: "the file is empty (no header row)")
+        }
+        let end = buffer.count
+        var p = 0
+        if end >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF { p = 3 }
+        var line = 1
+        // Blank lines before the header.
+        while true {
+            var q = p
+            while q < end && (DecimalParsing.isBlank(base[q]) || base[q] == UInt8(ascii: "\r")) { q += 1 }
+            if q == end { throw IncidentReadError(path: name, message: "the file is empty (no header row)") }
+            if base[q] != UInt8(ascii: "\n") { break }
+            p = q + 1
+            line += 1
+        }
+        let header = readHeader(base, start: p, end: end)
+        let layout = try self.layout(header: header.fields, options: options, name: name)
+        let dataStart = header.dataStart
+        let firstDataLine = line + header.linesUsed
+
+        // Split into chunks at line starts only when no quote can make a newline part of a field.
+        var chunkCount = 1
+        if options.parallel && end - dataStart > 4 << 20
+            && memchr(base + dataStart, Int32(UInt8(ascii: "\"")), end - dataStart) == nil
+        {
+            chunkCount = max(1, min(8, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        }
+        var bounds = [dataStart]
+        for k in 1..<chunkCount {
+            var cut = dataStart + (end - dataStart) * k / chunkCount
+            if cut < bounds[bounds.count - 1] { cut = bounds[bounds.count - 1] }
+            if let newline = memchr(base + cut, Int32(UInt8(ascii: "\n")), end - cut) {
+                cut = UnsafePointer<UInt8>(newline.assumingMemoryBound(to: UInt8.self)) - base + 1
+            } else {
+                cut = end
+            }
+            bounds.append(cut)
+        }
+        bounds.append(end)
+        let single = {
+            [parseChunk(base, start: dataStart, end: end, firstLine: firstDataLine, layout: layout,
+                        invalidOffsets: invalidOffsets, encodingName: encodingName)]
+        }
+        let outputs: [ChunkOutput]
+        if chunkCount == 1 {
+            outputs = single()
+        } else {
+            let shared = SharedBytes(base: base)
+            let bounds = bounds
+            let slots = ChunkSlots(count: chunkCount)
+            DispatchQueue.concurrentPerform(iterations: chunkCount) { k in
+                slots.slots[k] = parseChunk(shared.base, start: bounds[k], end: bounds[k + 1],
+                                            firstLine: k == 0 ? firstDataLine : 0, layout: layout,
+                                            invalidOffsets: invalidOffsets, encodingName: encodingName)
+            }
+            outputs = (0..<chunkCount).map { slots.slots[$0]! }
+        }
+        guard var result = merge(outputs, layout: layout) ?? merge(single(), layout: layout) else {
+            // One pass never holds more names than indices allow.
+            preconditionFailure("category names exceed UInt16 indices in a single pass")
+        }
+        result.header = header.fields
+        result.encoding = encoding
+        return result
+    }
+
+    /// Columns parsed from one chunk of rows; category indices are local to the chunk.
+    struct ChunkOutput {
+        var longitude: [Double] = []
+        var latitude: [Double] = []
+        var time: [Int64] = []
+        var category: [UInt16] = []
+        var weight: [Float] = []
+        /// Id words; without an id column, the 1-based data row number within the chunk.
+        var idSpans: [UInt64] = []
+        var idBytes: [UInt8] = []
+        var categories = CategoryInterner()
+        var rejects: [IncidentReject] = []
+        var rowsRead = 0
+        /// The physical line of the chunk's first byte and the number of newlines in the chunk.
+        var firstLine = 0
+        var newlineCount = 0
+    }
+
+    /// Concatenates chunk results in file order; nil when the chunks together hold more category names than
+    /// indices allow (a single pass would then reject rows, so the caller re-reads in one pass).
+    private static func merge(_ outputs: [ChunkOutput], layout: Layout) -> IncidentReadResult? {
+        var categoryNames: [String] = []
+        var globalIndex: [[UInt8]: UInt16] = [:]
+        var remaps: [[UInt16]] = []
+        for output in outputs {
+            var remap: [UInt16] = []
+            for name in output.categories.names {
+                if let index = globalIndex[name] {
+                    remap.append(index)
+                } else {
+                    guard categoryNames.count < CategoryInterner.capacity else { return nil }
+                    let index = UInt16(categoryNames.count)
+                    globalIndex[name] = index
+                    categoryNames.append(String(decoding: name, as: UTF8.self))
+                    remap.append(index)
+                }
+            }
+            remaps.append(remap)
+        }
+        if layout.category == nil || categoryNames.isEmpty { categoryNames = [""] }
+
+        let rowsRead = outputs.reduce(0) { $0 + $1.rowsRead }
+        // Chunks after the first count lines from 0; shift them by the newlines before the chunk.
+        var rejects: [IncidentReject] = []
+        var lineShift = 0
+        for (k, output) in outputs.enumerated() {
+            for var reject in output.rejects {
+                reject.line += k == 0 ? 0 : lineShift
+                rejects.append(reject)
+            }
+            lineShift = (k == 0 ? output.firstLine : lineShift) + output.newlineCount
+        }
+
+        var ids = IncidentIDs()
+        var longitude: [Double]
+        var latitude: [Double]
+        var time: [Int64]
+        var category: [UInt16]
+        var weight: [Float]
+        if outputs.count == 1 {
+            let only = outputs[0]
+            longitude = only.longitude
+            latitude = only.latitude
+            time = only.time
+            category = only.category
+            weight = only.weight
+            if layout.id != nil {
+                ids = IncidentIDs(spans: only.idSpans, bytes: only.idBytes)
+            }
+        } else {
+            let kept = outputs.reduce(0) { $0 + $1.longitude.count }
+            longitude = []
+            latitude = []
+            time = []
+            category = []
+            weight = []
+            longitude.reserveCapacity(kept)
+            latitude.reserveCapacity(kept)
+            if layout.time != nil { time.reserveCapacity(kept) }
+            category.reserveCapacity(kept)
+            if layout.weight != nil { weight.reserveCapacity(kept) }
+            ids.spans.reserveCapacity(kept)
+            for (k, output) in outputs.enumerated() {
+                longitude.append(contentsOf: output.longitude)
+                latitude.append(contentsOf: output.latitude)
+                time.append(contentsOf: output.time)
+                weight.append(contentsOf: output.weight)
+                let remap = remaps[k]
+                if remap.count == 1 {
+                    category.append(contentsOf: repeatElement(remap[0], count: output.category.count))
+                } else if remap.isEmpty {
+                    category.append(contentsOf: output.category)
+                } else {
+                    category.append(contentsOf: output.category.lazy.map { remap[Int($0)] })
+                }
+                if layout.id != nil {
+                    let shift = UInt64(ids.bytes.count)
+                    ids.bytes.append(contentsOf: output.idBytes)
+                    for word in output.idSpans {
+                        ids.spans.append(word & IncidentIDs.inlineFlag != 0 ? word : word + shift)
+                    }
+                }
+            }
+        }
+        if layout.id == nil {
+            // Ids are data row numbers counted over the whole file.
+            ids.spans.reserveCapacity(longitude.count)
+            var rowsBefore = 0
+            for output in outputs {
+                for local in output.idSpans {
+                    ids.spans.append(IncidentIDs.encodeNumber(rowsBefore + Int(local), bytes: &ids.bytes))
+                }
+                rowsBefore += output.rowsRead
+            }
+        }
+        let table = IncidentTable(
+            longitude: longitude, latitude: latitude, time: layout.time == nil ? nil : time, category: category,
+            categoryNames: categoryNames, weight: layout.weight == nil ? nil : weight, ids: ids)
+        return IncidentReadResult(table: table, rowsRead: rowsRead, rejects: rejects, header: [], encoding: .utf8)
+    }
+}

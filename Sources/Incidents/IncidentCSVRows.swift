@@ -1,0 +1,287 @@
+/// The row loop of `IncidentCSVReader`: one pass over bytes, no `String` per row.
+extension IncidentCSVReader {
+    /// Field content spans of the current row (quotes excluded) and whether a field holds doubled quotes.
+    private struct FieldSpans {
+        let start: UnsafeMutablePointer<Int>
+        let end: UnsafeMutablePointer<Int>
+        let escaped: UnsafeMutablePointer<Bool>
+        let capacity: Int
+
+        init(capacity: Int) {
+            self.capacity = capacity
+            start = .allocate(capacity: capacity)
+            end = .allocate(capacity: capacity)
+            escaped = .allocate(capacity: capacity)
+            start.initialize(repeating: 0, count: capacity)
+            end.initialize(repeating: 0, count: capacity)
+            escaped.initialize(repeating: false, count: capacity)
+        }
+
+        func deallocate() {
+            start.deallocate()
+            end.deallocate()
+            escaped.deallocate()
+        }
+    }
+
+    /// The bytes of field `k` with doubled quotes undone and surrounding spaces and tabs removed.
+    private static func fieldBytes(_ base: UnsafePointer<UInt8>, _ fields: FieldSpans, _ k: Int) -> [UInt8] {
+        var s = fields.start[k]
+        var e = fields.end[k]
+        while s < e && DecimalParsing.isBlank(base[s]) { s += 1 }
+        while e > s && DecimalParsing.isBlank(base[e - 1]) { e -= 1 }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(e - s)
+        var i = s
+        while i < e {
+            bytes.append(base[i])
+            i += (fields.escaped[k] && base[i] == UInt8(ascii: "\"") && i + 1 < e) ? 2 : 1
+        }
+        return bytes
+    }
+
+    private static func fieldText(_ base: UnsafePointer<UInt8>, _ fields: FieldSpans, _ k: Int) -> String {
+        String(decoding: fieldBytes(base, fields, k), as: UTF8.self)
+    }
+
+    /// Why a number field is unusable, or nil with the value.
+    @inline(__always)
+    private static func number(_ base: UnsafePointer<UInt8>, _ fields: FieldSpans, _ k: Int, role: String,
+                               limit: Double) -> (Double, String?)
+    {
+        switch DecimalParsing.parse(base + fields.start[k], base + fields.end[k]) {
+        case .number(let value):
+            if value >= -limit && value <= limit { return (value, nil) }
+            let range = limit == 180 ? "[-180, 180]" : limit == 90 ? "[-90, 90]" : "of a 32-bit float"
+            return (value, "\(role) \(fieldText(base, fields, k)) is out of range \(range)")
+        case .empty: return (0, "\(role) is empty")
+        case .nan: return (0, "\(role) is NaN")
+        case .infinite: return (0, "\(role) is infinite")
+        case .notANumber: return (0, "\(role) '\(fieldText(base, fields, k))' is not a number")
+        }
+    }
+
+    /// Parses the rows in `[start, end)`, which begins at a row start on physical line `firstLine`.
+    static func parseChunk(_ base: UnsafePointer<UInt8>, start: Int, end: Int, firstLine: Int, layout: Layout,
+                           invalidOffsets: [Int], encodingName: String) -> ChunkOutput
+    {
+        var out = ChunkOutput()
+        out.firstLine = firstLine
+        out.newlineCount = ByteScanning.countNewlines(base + start, end - start)
+        let capacity = out.newlineCount + 1
+        out.longitude.reserveCapacity(capacity)
+        out.latitude.reserveCapacity(capacity)
+        if layout.time != nil { out.time.reserveCapacity(capacity) }
+        if layout.weight != nil { out.weight.reserveCapacity(capacity) }
+        out.category.reserveCapacity(capacity)
+        out.idSpans.reserveCapacity(capacity)
+
+        let expectedFields = layout.fieldCount
+        let fields = FieldSpans(capacity: expectedFields)
+        defer { fields.deallocate() }
+        let lonField = layout.longitude
+        let latField = layout.latitude
+        var invalidCursor = invalidOffsets.partitionPoint { $0 < start }
+        var scratch: [UInt8] = []
+
+        let b = base
+        var p = start
+        var line = firstLine
+        while p < end {
+            // Blank line: only spaces, tabs and CR before the newline.
+            var q = p
+            while q < end {
+                let c = b[q]
+                if c == 0x20 || c == 0x09 || c == 0x0D { q += 1 } else { break }
+            }
+            if q == end { break }
+            if b[q] == 0x0A {
+                p = q + 1
+                line += 1
+                continue
+            }
+
+            let rowStart = p
+            let rowLine = line
+            out.rowsRead += 1
+            var fieldCount = 0
+            var reason: String? = nil
+
+            fieldLoop: while true {
+                var contentStart = p
+                var contentEnd: Int
+                var escaped = false
+                if p < end && b[p] == 0x22 {
+                    p += 1
+                    contentStart = p
+                    while true {
+                        if p >= end {
+                            reason = "unterminated quoted field"
+                            break fieldLoop
+                        }
+                        let c = b[p]
+                        if c == 0x22 {
+                            if p + 1 < end && b[p + 1] == 0x22 {
+                                escaped = true
+                                p += 2
+                                continue
+                            }
+                            break
+                        }
+                        if c == 0x0A { line += 1 }
+                        p += 1
+                    }
+                    contentEnd = p
+                    p += 1
+                    while p < end && (b[p] == 0x20 || b[p] == 0x09 || b[p] == 0x0D) { p += 1 }
+                    if p < end && b[p] != 0x2C && b[p] != 0x0A {
+                        if reason == nil { reason = "text after the closing quote of field \(fieldCount + 1)" }
+                        while p < end && b[p] != 0x2C && b[p] != 0x0A { p += 1 }
+                    }
+                } else {
+                    p = ByteScanning.fieldEnd(b, from: p, end: end)
+                    contentEnd = p
+                    if contentEnd > contentStart && b[contentEnd - 1] == 0x0D && (p == end || b[p] == 0x0A) {
+                        contentEnd -= 1
+                    }
+                }
+                if fieldCount < expectedFields {
+                    fields.start[fieldCount] = contentStart
+                    fields.end[fieldCount] = contentEnd
+                    fields.escaped[fieldCount] = escaped
+                }
+                fieldCount += 1
+                if p < end && b[p] == 0x2C {
+                    p += 1
+                    continue
+                }
+                break
+            }
+            var rowEnd = p
+            if p < end {  // at the newline
+                p += 1
+                line += 1
+            }
+            if rowEnd > rowStart && b[rowEnd - 1] == 0x0D { rowEnd -= 1 }
+
+            row: do {
+                if reason != nil { break row }
+                if invalidCursor < invalidOffsets.count {
+                    while invalidCursor < invalidOffsets.count && invalidOffsets[invalidCursor] < rowStart {
+                        invalidCursor += 1
+                    }
+                    if invalidCursor < invalidOffsets.count && invalidOffsets[invalidCursor] < p {
+                        reason = "row is not valid \(encodingName)"
+                        break row
+                    }
+                }
+                if fieldCount != expectedFields {
+                    reason = "expected \(expectedFields) fields, found \(fieldCount)"
+                    break row
+                }
+                let (lon, lonProblem) = number(b, fields, lonField, role: "longitude", limit: 180)
+                if let lonProblem {
+                    reason = lonProblem
+                    break row
+                }
+                let (lat, latProblem) = number(b, fields, latField, role: "latitude", limit: 90)
+                if let latProblem {
+                    reason = latProblem
+                    break row
+                }
+                var idStart = 0
+                var idEnd = 0
+                if let k = layout.id {
+                    idStart = fields.start[k]
+                    idEnd = fields.end[k]
+                    while idStart < idEnd && DecimalParsing.isBlank(b[idStart]) { idStart += 1 }
+                    while idEnd > idStart && DecimalParsing.isBlank(b[idEnd - 1]) { idEnd -= 1 }
+                    if idStart == idEnd {
+                        reason = "id is empty"
+                        break row
+                    }
+                    if idEnd - idStart > IncidentIDs.maximumLength {
+                        reason = "id is longer than \(IncidentIDs.maximumLength) bytes"
+                        break row
+                    }
+                }
+                var seconds: Int64 = 0
+                if let k = layout.time {
+                    if let parsed = ISO8601Time.parse(b + fields.start[k], b + fields.end[k]) {
+                        seconds = parsed
+                    } else {
+                        let text = fieldText(b, fields, k)
+                        reason = text.isEmpty ? "time is empty" : "time '\(text)' is not a valid ISO 8601 time"
+                        break row
+                    }
+                }
+                var weight: Float = 1
+                if let k = layout.weight {
+                    let (value, problem) = number(b, fields, k, role: "weight", limit: Double(Float.greatestFiniteMagnitude))
+                    if let problem {
+                        reason = problem
+                        break row
+                    }
+                    weight = Float(value)
+                }
+                var categoryIndex: UInt16 = 0
+                if let k = layout.category {
+                    var s = fields.start[k]
+                    var e = fields.end[k]
+                    while s < e && DecimalParsing.isBlank(b[s]) { s += 1 }
+                    while e > s && DecimalParsing.isBlank(b[e - 1]) { e -= 1 }
+                    let index: UInt16?
+                    if fields.escaped[k] {
+                        scratch = fieldBytes(b, fields, k)
+                        index = scratch.withUnsafeBufferPointer { out.categories.index(of: $0) }
+                    } else {
+                        index = out.categories.index(of: UnsafeBufferPointer(start: b + s, count: e - s))
+                    }
+                    guard let index else {
+                        reason = "more than \(CategoryInterner.capacity) distinct categories"
+                        break row
+                    }
+                    categoryIndex = index
+                }
+
+                out.longitude.append(lon)
+                out.latitude.append(lat)
+                if layout.time != nil { out.time.append(seconds) }
+                if layout.weight != nil { out.weight.append(weight) }
+                out.category.append(categoryIndex)
+                if let k = layout.id {
+                    if fields.escaped[k] {
+                        scratch = fieldBytes(b, fields, k)
+                        out.idSpans.append(scratch.withUnsafeBufferPointer {
+                            IncidentIDs.encode($0, bytes: &out.idBytes)
+                        })
+                    } else {
+                        out.idSpans.append(IncidentIDs.encode(
+                            UnsafeBufferPointer(start: b + idStart, count: idEnd - idStart), bytes: &out.idBytes))
+                    }
+                } else {
+                    out.idSpans.append(UInt64(out.rowsRead))
+                }
+            }
+            if let reason {
+                let raw = String(decoding: UnsafeBufferPointer(start: b + rowStart, count: rowEnd - rowStart),
+                                 as: UTF8.self)
+                out.rejects.append(IncidentReject(line: rowLine, reason: reason, row: raw))
+            }
+        }
+        return out
+    }
+}
+
+extension Array where Element == Int {
+    /// The first index whose element fails `belongsBefore` (the array is partitioned by it).
+    fileprivate func partitionPoint(_ belongsBefore: (Int) -> Bool) -> Int {
+        var low = 0
+        var high = count
+        while low < high {
+            let mid = (low + high) / 2
+            if belongsBefore(self[mid]) { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+}

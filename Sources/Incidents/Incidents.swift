@@ -1,1 +1,0 @@
-// Incidents: see Package.swift for this module's role.

@@ -1,1 +1,0 @@
-// PNGWriter: see Package.swift for this module's role.

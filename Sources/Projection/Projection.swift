@@ -1,1 +1,0 @@
-// Projection: see Package.swift for this module's role.
