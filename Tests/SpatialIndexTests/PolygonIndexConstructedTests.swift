@@ -1,3 +1,4 @@
+import Foundation
 import GeoCore
 import Testing
 @testable import SpatialIndex
