@@ -19,7 +19,9 @@ struct OutlineTable: Sendable {
     /// Edges (and their first vertices) of polygon p are `start[p] ..< start[p + 1]`.
     var start: [Int] = [0]
     var boxes: [BoundingBox] = []
-    var bands: [Int: Bands] = [:]
+    /// Index into `bandList` per polygon, -1 for polygons small enough to scan whole.
+    var bandIndex: [Int32] = []
+    var bandList: [Bands] = []
 
     /// Edge ids of one large polygon per horizontal band of its box, so point tests scan few edges.
     struct Bands: Sendable {
@@ -66,7 +68,10 @@ struct OutlineTable: Sendable {
                 }
             }
         }
-        for (k, p) in banded.enumerated() { bands[p] = built[k] }
+        bandIndex = [Int32](repeating: -1, count: layer.count)
+        for (k, p) in banded.enumerated() {
+            if let b = built[k] { bandIndex[p] = Int32(bandList.count); bandList.append(b) }
+        }
     }
 
     func makeBands(_ p: Int) -> Bands {
@@ -87,7 +92,8 @@ struct OutlineTable: Sendable {
     /// Calls `body` with every edge of polygon p that may cover y values in lo...hi; stops when it returns true.
     @inline(__always)
     func anyEdge(of p: Int, from lo: Double, to hi: Double, _ body: (Int) -> Bool) -> Bool {
-        if let b = bands[p] {
+        if bandIndex[p] >= 0 {
+            let b = bandList[Int(bandIndex[p])]
             for k in b.range(lo, hi) {
                 for e32 in b.edges[b.start[k]..<b.start[k + 1]] where body(Int(e32)) { return true }
             }
@@ -105,19 +111,18 @@ struct OutlineTable: Sendable {
         }
     }
 
-    /// Inside polygon p and not on its boundary (even-odd parity with exact orientation).
+    /// Inside polygon p and not on its boundary (even-odd parity with exact orientation). The parity comes
+    /// first: it is cheap and usually says no, sparing the boundary test.
     func strictlyContains(_ p: Int, _ px: Double, _ py: Double) -> Bool {
         let box = boxes[p]
-        guard px > box.minX && px < box.maxX && py > box.minY && py < box.maxY, !onBoundary(p, px, py) else {
-            return false
-        }
+        guard px > box.minX && px < box.maxX && py > box.minY && py < box.maxY else { return false }
         var inside = false
         _ = anyEdge(of: p, from: py, to: py) { e in
             let (lx, ly, ux, uy) = ay[e] < by[e] ? (ax[e], ay[e], bx[e], by[e]) : (bx[e], by[e], ax[e], ay[e])
             if ly <= py && py < uy && orientationSign(lx, ly, ux, uy, px, py) > 0 { inside.toggle() }
             return false
         }
-        return inside
+        return inside && !onBoundary(p, px, py)
     }
 
     /// Does edge e lie along the line of some edge of polygon q?
@@ -138,7 +143,7 @@ struct OutlineTable: Sendable {
         let box = BoundingBox(minX: max(ba.minX, bb.minX), minY: max(ba.minY, bb.minY),
                               maxX: min(ba.maxX, bb.maxX), maxY: min(ba.maxY, bb.maxY))
         if properlyCross(a, b, within: box) { return true }
-        for (p, q) in [(a, b), (b, a)] {
+        for (p, q) in KeyValuePairs(dictionaryLiteral: (a, b), (b, a)) {
             for e in start[p]..<start[p + 1] where box.contains(Point(x: ax[e], y: ay[e])) {
                 if strictlyContains(q, ax[e], ay[e]) { return true }
             }
@@ -149,7 +154,7 @@ struct OutlineTable: Sendable {
             }
         }
         // Coinciding boundaries: the checks above cannot see them.
-        for (p, q) in [(a, b), (b, a)] {
+        for (p, q) in KeyValuePairs(dictionaryLiteral: (a, b), (b, a)) {
             for e in start[p]..<start[p + 1] {
                 if !onBoundary(q, ax[e], ay[e]) || !isCollinear(edge: e, with: q) { return false }
             }
