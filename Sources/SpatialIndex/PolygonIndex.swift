@@ -317,18 +317,26 @@ struct Query: @unchecked Sendable {  // read-only pointers into immutable arrays
             let candidateCount = Int(truncatingIfNeeded: (info >> 32) & 0x7FFF_FFFF)
             var p = group + 3
             let edgeEnd = p + edgeCount &* 5
+            // Branch-free on the common path: whether an edge is crossed is as good as random.
             while p < edgeEnd {
-                let ay = Double(bitPattern: p[1]), by = Double(bitPattern: p[3])
-                if ay <= py && py < by {
-                    let ax = Double(bitPattern: p[0]), bx = Double(bitPattern: p[2])
-                    if orientationSign(ax, ay, bx, by, px, py) > 0 { mask ^= p[4] }
+                let ax = Double(bitPattern: p[0]), ay = Double(bitPattern: p[1])
+                let bx = Double(bitPattern: p[2]), by = Double(bitPattern: p[3])
+                let inRange = (ay <= py) && (py < by)
+                // The orient2d filter of `orientationSign`, inlined; the exact path only when it cannot decide.
+                let detLeft = (ax - px) * (by - py)
+                let detRight = (ay - py) * (bx - px)
+                let det = detLeft - detRight
+                let bound = orientErrorBound * (abs(detLeft) + abs(detRight))
+                var crossed = det > bound
+                if _slowPath(inRange && !crossed && -det <= bound) {
+                    crossed = orientationSign(ax, ay, bx, by, px, py) > 0
                 }
+                mask ^= p[4] & (0 &- UInt64(inRange && crossed ? 1 : 0))
                 p += 5
             }
             let breakEnd = p + breakCount &* 2
             while p < breakEnd {
-                if Double(bitPattern: p[0]) > py { break }
-                mask ^= p[1]
+                mask ^= p[1] & (0 &- UInt64(Double(bitPattern: p[0]) <= py ? 1 : 0))
                 p += 2
             }
             let candidates = UnsafeRawPointer(breakEnd).assumingMemoryBound(to: Int32.self)
