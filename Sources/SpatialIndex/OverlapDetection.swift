@@ -23,12 +23,15 @@ struct OutlineTable: Sendable {
     var bandIndex: [Int32] = []
     var bandList: [Bands] = []
 
-    /// Edge ids of one large polygon per horizontal band of its box, so point tests scan few edges.
+    /// Edge ids of one large polygon per horizontal band of its box, so point tests scan few edges; and its
+    /// vertices and edges by value, so the shared border of two neighbours is recognised without a scan.
     struct Bands: Sendable {
         var box: BoundingBox
         var count: Int
         var start: [Int]
         var edges: [Int32]
+        var vertexSet: Set<VertexKey> = []
+        var edgeSet: Set<EdgeKey> = []
 
         func band(_ y: Double) -> Int {
             guard box.height > 0 else { return 0 }
@@ -86,7 +89,21 @@ struct OutlineTable: Sendable {
             for k in bands.range(min(ay[e], by[e]), max(ay[e], by[e])) { bands.edges[fill[k]] = Int32(e); fill[k] += 1 }
         }
         bands.start = counts
+        for e in range {
+            bands.vertexSet.insert(VertexKey(ax[e], ay[e]))
+            bands.edgeSet.insert(EdgeKey(ax[e], ay[e], bx[e], by[e]))
+        }
         return bands
+    }
+
+    /// Is (x, y) one of polygon p's vertices? Known only for large polygons; false means "not known to be".
+    func isKnownVertex(_ p: Int, _ x: Double, _ y: Double) -> Bool {
+        bandIndex[p] >= 0 && bandList[Int(bandIndex[p])].vertexSet.contains(VertexKey(x, y))
+    }
+
+    /// Is edge e (either direction) also an edge of polygon q? Known only for large polygons.
+    func isKnownSharedEdge(_ e: Int, of q: Int) -> Bool {
+        bandIndex[q] >= 0 && bandList[Int(bandIndex[q])].edgeSet.contains(EdgeKey(ax[e], ay[e], bx[e], by[e]))
     }
 
     /// Calls `body` with every edge of polygon p that may cover y values in lo...hi; stops when it returns true.
@@ -144,10 +161,11 @@ struct OutlineTable: Sendable {
                               maxX: min(ba.maxX, bb.maxX), maxY: min(ba.maxY, bb.maxY))
         if properlyCross(a, b, within: box) { return true }
         for (p, q) in KeyValuePairs(dictionaryLiteral: (a, b), (b, a)) {
-            for e in start[p]..<start[p + 1] where box.contains(Point(x: ax[e], y: ay[e])) {
+            // A vertex of q's is on q's boundary, never strictly inside: the common case on a shared border.
+            for e in start[p]..<start[p + 1] where box.contains(Point(x: ax[e], y: ay[e])) && !isKnownVertex(q, ax[e], ay[e]) {
                 if strictlyContains(q, ax[e], ay[e]) { return true }
             }
-            for e in start[p]..<start[p + 1] where edgeMeets(e, box) {
+            for e in start[p]..<start[p + 1] where edgeMeets(e, box) && !isKnownSharedEdge(e, of: q) {
                 if strictlyContains(q, (ax[e] + bx[e]) / 2, (ay[e] + by[e]) / 2) && !isCollinear(edge: e, with: q) {
                     return true
                 }
@@ -200,6 +218,21 @@ struct OutlineTable: Sendable {
             }
         }
         return false
+    }
+}
+
+/// A vertex by the bits of its coordinates (so -0.0 and 0.0 differ: that only costs a full test).
+struct VertexKey: Hashable, Sendable {
+    var x: UInt64, y: UInt64
+    init(_ x: Double, _ y: Double) { self.x = x.bitPattern; self.y = y.bitPattern }
+}
+
+/// An undirected edge by the bits of its endpoints' coordinates.
+struct EdgeKey: Hashable, Sendable {
+    var a: VertexKey, b: VertexKey
+    init(_ ax: Double, _ ay: Double, _ bx: Double, _ by: Double) {
+        let p = VertexKey(ax, ay), q = VertexKey(bx, by)
+        (a, b) = (p.x, p.y) < (q.x, q.y) ? (p, q) : (q, p)
     }
 }
 
