@@ -57,11 +57,11 @@ let package = Package(
         .testTarget(name: "GeoJSONTests", dependencies: ["GeoJSON", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "IncidentsTests", dependencies: ["Incidents", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SpatialIndexTests", dependencies: ["SpatialIndex", "GEOSBridge", "GeoJSON", "TestSupport"]),
-        .testTarget(name: "GridTests", dependencies: ["Grid", "TestSupport"]),
+        .testTarget(name: "GridTests", dependencies: ["Grid", "GEOSBridge", "GeoCore", "Projection", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "GEOSBridgeTests", dependencies: ["GEOSBridge", "CGEOS", "GeoCore", "TestSupport"]),
         .testTarget(name: "PNGWriterTests", dependencies: ["PNGWriter", "CPNG", "TestSupport"]),
         .testTarget(name: "HeatGridKitTests", dependencies: ["HeatGridKit", "GeoJSON", "TestSupport"]),
-        .testTarget(name: "heatgridTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "heatgridTests", dependencies: ["TestSupport"], exclude: ["Fixtures"]),
     ]
 )

@@ -18,8 +18,12 @@ fi
 for n in "${sizes[@]}"; do
   [ -f ".workload/incidents_$n.csv" ] || .venv/bin/python workload/make_workload.py .workload --points "$n" >/dev/null
 done
+swift build -c release --package-path .. >/dev/null
 swift build -c release --package-path . >/dev/null
+status=0
 for n in "${sizes[@]}"; do
   "$(swift build -c release --package-path . --show-bin-path)/heatgrid-bench" \
-    --workload .workload --points "$n" --python .venv/bin/python --peers peers/peers.py
+    --workload .workload --points "$n" --python .venv/bin/python --peers peers/peers.py \
+    --heatgrid "$(swift build -c release --package-path .. --show-bin-path)/heatgrid" || status=$?
 done
+exit $status

@@ -286,7 +286,16 @@ extension ByteParser {
         guard scratch.count >= 4 else { throw error(.ringTooShort(count: scratch.count), at: open) }
         let first = scratch[0], last = scratch[scratch.count - 1]
         guard first == last else { throw error(.unclosedRing(first: first, last: last), at: open) }
-        return Ring(Array(scratch))
+        // A fresh array of exactly this size; `Array(scratch)` would share the scratch buffer (and its spare
+        // capacity) with the ring and make the next ring allocate a new scratch buffer.
+        let count = scratch.count
+        let points = scratch.withUnsafeBufferPointer { source in
+            [Point](unsafeUninitializedCapacity: count) { target, initialized in
+                _ = target.initialize(from: source)
+                initialized = count
+            }
+        }
+        return Ring(points)
     }
 
     @inline(__always)

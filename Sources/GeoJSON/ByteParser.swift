@@ -50,6 +50,8 @@ struct ByteParser {
     var pos = 0
     var depth = 0
     var featureIndex: Int?
+    /// Member count of the last `properties` object read.
+    var propertiesCountHint = 0
     /// Positions of the ring being read, reused from ring to ring so each ring is allocated once at its final size.
     var scratch: [Point] = []
 
@@ -369,24 +371,9 @@ struct ByteParser {
         return value
     }
 
-    /// Skips a string at `"` without decoding it.
+    /// Skips a string at `"`, still checking its escapes and UTF-8 so that invalid JSON never passes unseen.
     mutating func skipString() throws(GeoJSONError) {
-        var i = pos + 1
-        while i < end {
-            let c = base[i]
-            if c == ascii.quote {
-                pos = i + 1
-                return
-            }
-            if c == ascii.backslash {
-                i += 2
-                continue
-            }
-            if c < 0x20 { throw error(.invalidString("raw control character (byte \(c)) inside a string"), at: i) }
-            i += 1
-        }
-        pos = end
-        throw unexpected("the closing '\"' of a string")
+        _ = try parseString()
     }
 
     // MARK: Numbers and literals
@@ -501,14 +488,19 @@ struct ByteParser {
         try enterContainer()
         defer { depth -= 1 }
         var members: [(key: String, value: JSONValue)] = []
+        // Features of a layer usually share one schema: allocate a properties object once, at the size of the last.
+        let isProperties = depth == 1
+        if isProperties { members.reserveCapacity(propertiesCountHint) }
         guard try beginObject() else { return JSONObject(members) }
         repeat {
             guard peek() == ascii.quote else { throw unexpected("a member name in double quotes") }
             let key = try parseString()
             try expect(ascii.colon, "':' after a member name")
             skipWhitespace()
-            members.append((key: key, value: try parseValue()))
+            let value = try parseValue()
+            members.append((key: key, value: value))
         } while try nextMember()
+        if isProperties { propertiesCountHint = members.count }
         return JSONObject(members)
     }
 

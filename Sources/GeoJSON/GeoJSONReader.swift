@@ -22,6 +22,8 @@ public struct GeoJSONReader: Sendable {
     /// Reads the file at `path`. Errors name the file by `path`.
     ///
     /// A regular file is memory-mapped (and pre-faulted) rather than copied; other files are read into memory.
+    /// Like any memory-mapped reader, do not truncate the file in place while it is being read (replacing it
+    /// by rename, as `AtomicFileWriter` does, is safe).
     public func read(path: String) throws(GeoJSONError) -> FeatureCollection {
         if let mapping = try MappedFile(path: path) {
             defer { mapping.unmap() }

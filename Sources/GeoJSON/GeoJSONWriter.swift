@@ -160,11 +160,9 @@ struct FeatureEncoder {
 
     @inline(__always)
     private mutating func appendPosition(_ point: Point) throws(NonFiniteNumber) {
-        json.append(UInt8(ascii: "["))
-        guard json.appendCoordinate(point.x, precision: precision, scale: scale) else { throw NonFiniteNumber(what: "a coordinate") }
-        json.append(UInt8(ascii: ","))
-        guard json.appendCoordinate(point.y, precision: precision, scale: scale) else { throw NonFiniteNumber(what: "a coordinate") }
-        json.append(UInt8(ascii: "]"))
+        guard json.appendPosition(point, precision: precision, scale: scale) else {
+            throw NonFiniteNumber(what: "a coordinate")
+        }
     }
 
     private mutating func appendObject(_ object: JSONObject) throws(NonFiniteNumber) {

@@ -40,39 +40,75 @@ struct JSONBytes {
         }
     }
 
-    /// A coordinate rounded to `precision` decimals, shortest: no trailing zeros, no fraction when whole,
-    /// `-0` as `0`. `scale` is 10^precision. Returns `false` for NaN or infinity, which JSON cannot hold.
+    /// A position `[x,y]` with both coordinates rounded to `precision` decimals and printed shortest (no
+    /// trailing zeros, no fraction when whole, `-0` as `0`); `scale` is 10^precision. The text is composed
+    /// on the stack and appended at once. Returns `false` for NaN or infinity, which JSON cannot hold.
     @inline(__always)
-    mutating func appendCoordinate(_ value: Double, precision: Int, scale: Double) -> Bool {
-        guard value.isFinite else { return false }
-        let scaled = (value * scale).rounded()
-        guard abs(scaled) < 9.0e18 else {
-            // Beyond 19 digits the requested precision is finer than the double itself: print it as it is.
-            append(shortest: value)
+    mutating func appendPosition(_ point: Point, precision: Int, scale: Double) -> Bool {
+        guard point.x.isFinite && point.y.isFinite else { return false }
+        let x = (point.x * scale).rounded(), y = (point.y * scale).rounded()
+        guard abs(x) < 9.0e18 && abs(y) < 9.0e18 else {
+            // Beyond 19 digits the requested precision is finer than the double itself: print them as they are.
+            append(UInt8(ascii: "["))
+            append(shortest: point.x)
+            append(UInt8(ascii: ","))
+            append(shortest: point.y)
+            append(UInt8(ascii: "]"))
             return true
         }
-        var units = Int64(scaled)
-        if units == 0 {
-            append(UInt8(ascii: "0"))
-            return true
-        }
-        if units < 0 {
-            append(UInt8(ascii: "-"))
-            units = -units
-        }
-        let power = Self.integerPowersOfTen[precision]
-        appendDigits(UInt64(units / power))
-        var fraction = units % power
-        if fraction != 0 {
-            var digits = precision
-            while fraction % 10 == 0 {
-                fraction /= 10
-                digits -= 1
-            }
-            append(UInt8(ascii: "."))
-            appendDigits(UInt64(fraction), minimumWidth: digits)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { buffer in
+            guard let base = buffer.baseAddress else { return }
+            // Written right to left: "]", y, ",", x, "[".
+            var i = 64
+            i -= 1
+            base[i] = UInt8(ascii: "]")
+            i = Self.writeScaled(Int64(y), precision: precision, endingAt: i, in: base)
+            i -= 1
+            base[i] = UInt8(ascii: ",")
+            i = Self.writeScaled(Int64(x), precision: precision, endingAt: i, in: base)
+            i -= 1
+            base[i] = UInt8(ascii: "[")
+            bytes.append(contentsOf: UnsafeBufferPointer(start: base + i, count: 64 - i))
         }
         return true
+    }
+
+    /// Writes `units / 10^precision` in decimal so that it ends just before `end`; returns where it starts.
+    /// At most 21 bytes: a sign, 19 digits and a point.
+    @inline(__always)
+    private static func writeScaled(_ units: Int64, precision: Int, endingAt end: Int,
+                                    in base: UnsafeMutablePointer<UInt8>) -> Int {
+        var i = end
+        var rest = units.magnitude
+        if rest == 0 {
+            i -= 1
+            base[i] = UInt8(ascii: "0")  // also for -0 and values that round to zero
+            return i
+        }
+        var fractionDigits = precision
+        while fractionDigits > 0 && rest % 10 == 0 {
+            rest /= 10
+            fractionDigits -= 1
+        }
+        if fractionDigits > 0 {
+            for _ in 0..<fractionDigits {
+                i -= 1
+                base[i] = UInt8(truncatingIfNeeded: rest % 10) &+ UInt8(ascii: "0")
+                rest /= 10
+            }
+            i -= 1
+            base[i] = UInt8(ascii: ".")
+        }
+        repeat {
+            i -= 1
+            base[i] = UInt8(truncatingIfNeeded: rest % 10) &+ UInt8(ascii: "0")
+            rest /= 10
+        } while rest != 0
+        if units < 0 {
+            i -= 1
+            base[i] = UInt8(ascii: "-")
+        }
+        return i
     }
 
     /// A property number: integral values without a fraction, others in the shortest form that reads back
@@ -97,24 +133,36 @@ struct JSONBytes {
     /// A JSON string literal: quotes, backslashes and control characters escaped, other text kept as UTF-8.
     mutating func append(string text: String) {
         append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): append("\\\"")
-            case UInt8(ascii: "\\"): append("\\\\")
-            case 0x0A: append("\\n")
-            case 0x0D: append("\\r")
-            case 0x09: append("\\t")
-            case 0x08: append("\\b")
-            case 0x0C: append("\\f")
-            case 0..<0x20:
-                append("\\u00")
-                let hex: StaticString = "0123456789abcdef"
-                append(hex.utf8Start[Int(byte >> 4)])
-                append(hex.utf8Start[Int(byte & 0x0F)])
-            default:
-                bytes.append(byte)
+        var text = text
+        text.withUTF8 { utf8 in
+            // Copy runs of plain bytes in one go; only the rare characters that need escaping go one by one.
+            var runStart = 0
+            for i in 0..<utf8.count {
+                let byte = utf8[i]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i]))
+                appendEscaped(byte)
+                runStart = i + 1
             }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
         append(UInt8(ascii: "\""))
+    }
+
+    private mutating func appendEscaped(_ byte: UInt8) {
+        switch byte {
+        case UInt8(ascii: "\""): append("\\\"")
+        case UInt8(ascii: "\\"): append("\\\\")
+        case 0x0A: append("\\n")
+        case 0x0D: append("\\r")
+        case 0x09: append("\\t")
+        case 0x08: append("\\b")
+        case 0x0C: append("\\f")
+        default:
+            append("\\u00")
+            let hex: StaticString = "0123456789abcdef"
+            append(hex.utf8Start[Int(byte >> 4)])
+            append(hex.utf8Start[Int(byte & 0x0F)])
+        }
     }
 }

@@ -64,7 +64,9 @@ private func isDigit(_ c: UInt8) -> Bool { c &- 0x30 < 10 }
 /// Up to 19 significant digits are gathered into an integer. When there are at most 15 of them and the
 /// decimal exponent is within ±22, both the integer and the power of ten are exact doubles, so one
 /// correctly rounded multiplication or division gives the correctly rounded result (Clinger's fast path).
-/// Everything else goes to `strtod` on a copy of the token.
+/// With 16 to 19 digits and an exponent within ±19 the result comes from exact 128-bit integer arithmetic
+/// instead (computed coordinates such as 30.604247000000004 are the common case). Everything else, such as
+/// more than 19 digits or a large exponent, goes to `strtod` on a copy of the token.
 @inline(__always)
 func scanJSONNumber(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int) -> NumberScan {
     var i = start

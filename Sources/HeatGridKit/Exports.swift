@@ -2,7 +2,7 @@
 // package (the CLI, the benchmarks) imports one name.
 @_exported import AtomicOutput
 @_exported import GeoCore
-
+@_exported import GeoJSON
 @_exported import Incidents
 @_exported import Projection
 @_exported import Render

@@ -45,20 +45,29 @@ public enum ISO8601Time {
         bytes.append(contentsOf: "+08:00".utf8)
     }
 
+    /// Appends `value` in decimal, zero-padded to at least `count` digits, without allocating.
     private static func appendDigits(_ value: Int64, count: Int, to bytes: inout [UInt8]) {
         if value < 0 {
             bytes.append(UInt8(ascii: "-"))
             appendDigits(-value, count: count, to: &bytes)
             return
         }
-        var digits: [UInt8] = []
+        var width = 1
+        var limit: Int64 = 10
+        while width < 19 && value >= limit {
+            width += 1
+            limit = limit &* 10
+        }
+        width = max(width, count)
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width))
         var v = value
-        repeat {
-            digits.append(UInt8(v % 10) + 0x30)
+        var i = start + width - 1
+        while v > 0 {
+            bytes[i] = UInt8(v % 10) + 0x30
             v /= 10
-        } while v > 0
-        for _ in digits.count..<max(count, digits.count) { bytes.append(0x30) }
-        bytes.append(contentsOf: digits.reversed())
+            i -= 1
+        }
     }
 
     @inline(__always)

@@ -14,6 +14,8 @@ public struct IncidentCSVOptions: Sendable {
     public var weightColumn: String?
     /// Parse large files on all cores (results are identical either way).
     public var parallel: Bool
+    /// Files with fewer data bytes are parsed in one pass (threads do not pay below a few megabytes).
+    var parallelThresholdBytes = 4 << 20
 
     public init(encoding: IncidentTextEncoding = .auto, longitudeColumn: String? = nil,
                 latitudeColumn: String? = nil, idColumn: String? = nil, timeColumn: String? = nil,
@@ -342,7 +344,7 @@ public enum IncidentCSVReader {
 
         // Split into chunks at line starts only when no quote can make a newline part of a field.
         var chunkCount = 1
-        if options.parallel && end - dataStart > 4 << 20
+        if options.parallel && end - dataStart > options.parallelThresholdBytes
             && memchr(base + dataStart, Int32(UInt8(ascii: "\"")), end - dataStart) == nil
         {
             chunkCount = max(1, min(8, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
@@ -360,8 +362,8 @@ public enum IncidentCSVReader {
         }
         bounds.append(end)
         let single = {
-            [parseChunk(base, start: dataStart, end: end, firstLine: firstDataLine, layout: layout,
-                        invalidOffsets: invalidOffsets, encodingName: encodingName)]
+            [parseChunk(base, start: dataStart, end: end, reserveThrough: end, firstLine: firstDataLine,
+                        layout: layout, invalidOffsets: invalidOffsets, encodingName: encodingName)]
         }
         let outputs: [ChunkOutput]
         if chunkCount == 1 {
@@ -371,13 +373,15 @@ public enum IncidentCSVReader {
             let bounds = bounds
             let slots = ChunkSlots(count: chunkCount)
             DispatchQueue.concurrentPerform(iterations: chunkCount) { k in
+                // The first chunk reserves room for every row, so the others are appended without reallocating.
                 slots.slots[k] = parseChunk(shared.base, start: bounds[k], end: bounds[k + 1],
+                                            reserveThrough: k == 0 ? bounds[bounds.count - 1] : bounds[k + 1],
                                             firstLine: k == 0 ? firstDataLine : 0, layout: layout,
                                             invalidOffsets: invalidOffsets, encodingName: encodingName)
             }
             outputs = (0..<chunkCount).map { slots.slots[$0]! }
         }
-        guard var result = merge(outputs, layout: layout) ?? merge(single(), layout: layout) else {
+        guard var result = merge(consume outputs, layout: layout) ?? merge(single(), layout: layout) else {
             // One pass never holds more names than indices allow.
             preconditionFailure("category names exceed UInt16 indices in a single pass")
         }
@@ -406,7 +410,8 @@ public enum IncidentCSVReader {
 
     /// Concatenates chunk results in file order; nil when the chunks together hold more category names than
     /// indices allow (a single pass would then reject rows, so the caller re-reads in one pass).
-    private static func merge(_ outputs: [ChunkOutput], layout: Layout) -> IncidentReadResult? {
+    private static func merge(_ chunks: consuming [ChunkOutput], layout: Layout) -> IncidentReadResult? {
+        var outputs = chunks
         var categoryNames: [String] = []
         var globalIndex: [[UInt8]: UInt16] = [:]
         var remaps: [[UInt16]] = []
@@ -439,63 +444,51 @@ public enum IncidentCSVReader {
             lineShift = (k == 0 ? output.firstLine : lineShift) + output.newlineCount
         }
 
+        // Move the first chunk's columns out (no copy: they are uniquely referenced) and append the others.
         var ids = IncidentIDs()
-        var longitude: [Double]
-        var latitude: [Double]
-        var time: [Int64]
-        var category: [UInt16]
-        var weight: [Float]
-        if outputs.count == 1 {
-            let only = outputs[0]
-            longitude = only.longitude
-            latitude = only.latitude
-            time = only.time
-            category = only.category
-            weight = only.weight
-            if layout.id != nil {
-                ids = IncidentIDs(spans: only.idSpans, bytes: only.idBytes)
+        var longitude: [Double] = []
+        var latitude: [Double] = []
+        var time: [Int64] = []
+        var category: [UInt16] = []
+        var weight: [Float] = []
+        swap(&longitude, &outputs[0].longitude)
+        swap(&latitude, &outputs[0].latitude)
+        swap(&time, &outputs[0].time)
+        swap(&category, &outputs[0].category)
+        swap(&weight, &outputs[0].weight)
+        var rowNumbersOfFirst: [UInt64] = []
+        if layout.id == nil { swap(&rowNumbersOfFirst, &outputs[0].idSpans) }
+        if layout.id != nil {
+            swap(&ids.spans, &outputs[0].idSpans)
+            swap(&ids.bytes, &outputs[0].idBytes)
+        }
+        for k in outputs.indices.dropFirst() {
+            let output = outputs[k]
+            longitude.append(contentsOf: output.longitude)
+            latitude.append(contentsOf: output.latitude)
+            time.append(contentsOf: output.time)
+            weight.append(contentsOf: output.weight)
+            let remap = remaps[k]
+            if remap.isEmpty {
+                category.append(contentsOf: output.category)
+            } else {
+                category.append(contentsOf: output.category.lazy.map { remap[Int($0)] })
             }
-        } else {
-            let kept = outputs.reduce(0) { $0 + $1.longitude.count }
-            longitude = []
-            latitude = []
-            time = []
-            category = []
-            weight = []
-            longitude.reserveCapacity(kept)
-            latitude.reserveCapacity(kept)
-            if layout.time != nil { time.reserveCapacity(kept) }
-            category.reserveCapacity(kept)
-            if layout.weight != nil { weight.reserveCapacity(kept) }
-            ids.spans.reserveCapacity(kept)
-            for (k, output) in outputs.enumerated() {
-                longitude.append(contentsOf: output.longitude)
-                latitude.append(contentsOf: output.latitude)
-                time.append(contentsOf: output.time)
-                weight.append(contentsOf: output.weight)
-                let remap = remaps[k]
-                if remap.count == 1 {
-                    category.append(contentsOf: repeatElement(remap[0], count: output.category.count))
-                } else if remap.isEmpty {
-                    category.append(contentsOf: output.category)
-                } else {
-                    category.append(contentsOf: output.category.lazy.map { remap[Int($0)] })
-                }
-                if layout.id != nil {
-                    let shift = UInt64(ids.bytes.count)
-                    ids.bytes.append(contentsOf: output.idBytes)
-                    for word in output.idSpans {
-                        ids.spans.append(word & IncidentIDs.inlineFlag != 0 ? word : word + shift)
-                    }
-                }
+            if layout.id != nil {
+                let shift = UInt64(ids.bytes.count)
+                ids.bytes.append(contentsOf: output.idBytes)
+                ids.spans.append(contentsOf: output.idSpans.lazy.map {
+                    $0 & IncidentIDs.inlineFlag != 0 ? $0 : $0 + shift
+                })
             }
         }
         if layout.id == nil {
             // Ids are data row numbers counted over the whole file.
             ids.spans.reserveCapacity(longitude.count)
             var rowsBefore = 0
-            for output in outputs {
-                for local in output.idSpans {
+            for k in outputs.indices {
+                let output = outputs[k]
+                for local in k == 0 ? rowNumbersOfFirst : output.idSpans {
                     ids.spans.append(IncidentIDs.encodeNumber(rowsBefore + Int(local), bytes: &ids.bytes))
                 }
                 rowsBefore += output.rowsRead

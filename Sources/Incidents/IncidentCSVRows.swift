@@ -40,8 +40,10 @@ extension IncidentCSVReader {
         return bytes
     }
 
+    /// Field `k` as text for a reject reason, cut to 60 characters so a runaway field cannot flood the message.
     private static func fieldText(_ base: UnsafePointer<UInt8>, _ fields: FieldSpans, _ k: Int) -> String {
-        String(decoding: fieldBytes(base, fields, k), as: UTF8.self)
+        let text = String(decoding: fieldBytes(base, fields, k), as: UTF8.self)
+        return text.count > 60 ? text.prefix(60) + "…" : text
     }
 
     /// Why a number field is unusable, or nil with the value.
@@ -62,13 +64,15 @@ extension IncidentCSVReader {
     }
 
     /// Parses the rows in `[start, end)`, which begins at a row start on physical line `firstLine`.
-    static func parseChunk(_ base: UnsafePointer<UInt8>, start: Int, end: Int, firstLine: Int, layout: Layout,
-                           invalidOffsets: [Int], encodingName: String) -> ChunkOutput
+    /// Columns get room for the rows of `[start, reserveThrough)` (at most one per newline, plus one).
+    static func parseChunk(_ base: UnsafePointer<UInt8>, start: Int, end: Int, reserveThrough: Int, firstLine: Int,
+                           layout: Layout, invalidOffsets: [Int], encodingName: String) -> ChunkOutput
     {
         var out = ChunkOutput()
         out.firstLine = firstLine
         out.newlineCount = ByteScanning.countNewlines(base + start, end - start)
         let capacity = out.newlineCount + 1
+            + (reserveThrough > end ? ByteScanning.countNewlines(base + end, reserveThrough - end) : 0)
         out.longitude.reserveCapacity(capacity)
         out.latitude.reserveCapacity(capacity)
         if layout.time != nil { out.time.reserveCapacity(capacity) }

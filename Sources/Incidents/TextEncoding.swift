@@ -88,36 +88,34 @@ enum TextDecoding {
         var invalidOffsets: [Int] = []
         var produced = 0
         var consumed = 0
-        do {
-            while consumed < input.count {
-                var inPointer = UnsafeMutableRawPointer(mutating: source.baseAddress! + consumed)
+        while consumed < input.count {
+            var inPointer = UnsafeMutableRawPointer(mutating: source.baseAddress! + consumed)
+                .assumingMemoryBound(to: CChar.self) as UnsafeMutablePointer<CChar>?
+            var inLeft = input.count - consumed
+            let outcome: (result: Int, error: Int32, outLeft: Int) = output.withUnsafeMutableBufferPointer { out in
+                var outPointer = UnsafeMutableRawPointer(out.baseAddress! + produced)
                     .assumingMemoryBound(to: CChar.self) as UnsafeMutablePointer<CChar>?
-                var inLeft = input.count - consumed
-                let outcome: (result: Int, error: Int32, outLeft: Int) = output.withUnsafeMutableBufferPointer { out in
-                    var outPointer = UnsafeMutableRawPointer(out.baseAddress! + produced)
-                        .assumingMemoryBound(to: CChar.self) as UnsafeMutablePointer<CChar>?
-                    var outLeft = out.count - produced
-                    let result = iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft)
-                    return (result, result == -1 ? errno : 0, outLeft)
-                }
-                produced = output.count - outcome.outLeft
-                consumed = input.count - inLeft
-                if outcome.result != -1 { break }
-                switch outcome.error {
-                case E2BIG:
-                    output.append(contentsOf: repeatElement(0, count: output.count / 2 + 16))
-                case EILSEQ, EINVAL:
-                    // EINVAL: an incomplete sequence at the end of the input.
-                    if output.count - produced < 3 { output.append(contentsOf: repeatElement(0, count: 16)) }
-                    invalidOffsets.append(produced)
-                    output[produced] = 0xEF
-                    output[produced + 1] = 0xBF
-                    output[produced + 2] = 0xBD
-                    produced += 3
-                    consumed += 1
-                default:
-                    throw ConversionFailure(reason: String(cString: strerror(outcome.error)))
-                }
+                var outLeft = out.count - produced
+                let result = iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft)
+                return (result, result == -1 ? errno : 0, outLeft)
+            }
+            produced = output.count - outcome.outLeft
+            consumed = input.count - inLeft
+            if outcome.result != -1 { break }
+            switch outcome.error {
+            case E2BIG:
+                output.append(contentsOf: repeatElement(0, count: output.count / 2 + 16))
+            case EILSEQ, EINVAL:
+                // EINVAL: an incomplete sequence at the end of the input.
+                if output.count - produced < 3 { output.append(contentsOf: repeatElement(0, count: 16)) }
+                invalidOffsets.append(produced)
+                output[produced] = 0xEF
+                output[produced + 1] = 0xBF
+                output[produced + 2] = 0xBD
+                produced += 3
+                consumed += 1
+            default:
+                throw ConversionFailure(reason: String(cString: strerror(outcome.error)))
             }
         }
         output.removeSubrange(produced...)

@@ -29,7 +29,7 @@ public enum ColorMap: String, Sendable, CaseIterable {
 
     private static let heatStops: [(t: Double, color: RGBA)] = [
         (0.00, RGBA(255, 255, 178, 0)),
-        (0.15, RGBA(254, 217, 118, 150)),
+        (0.15, RGBA(254, 217, 118, 110)),
         (0.40, RGBA(253, 141, 60, 205)),
         (0.70, RGBA(240, 59, 32, 230)),
         (1.00, RGBA(160, 0, 38, 245)),

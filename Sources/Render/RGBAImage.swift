@@ -73,12 +73,15 @@ public struct RGBAImage: Sendable {
         dst[3] = UInt8((outA * 255).rounded())
     }
 
-    /// Composites another image of the same size over this one.
-    public mutating func composite(_ overlay: RGBAImage) {
+    /// Composites another image of the same size over this one; with a `mask`, only where the mask is not
+    /// fully transparent (to keep a density surface inside the mapped areas).
+    public mutating func composite(_ overlay: RGBAImage, mask: RGBAImage? = nil) {
         precondition(overlay.width == width && overlay.height == height, "overlay size differs")
+        precondition(mask.map { $0.width == width && $0.height == height } ?? true, "mask size differs")
+        let maskPixels = mask?.pixels
         overlay.pixels.withUnsafeBufferPointer { src in
             pixels.withUnsafeMutableBufferPointer { dst in
-                for i in stride(from: 0, to: src.count, by: 4) where src[i + 3] > 0 {
+                for i in stride(from: 0, to: src.count, by: 4) where src[i + 3] > 0 && (maskPixels?[i + 3] ?? 1) > 0 {
                     Self.blend(RGBA(src[i], src[i + 1], src[i + 2], src[i + 3]), into: dst.baseAddress! + i)
                 }
             }

@@ -11,7 +11,7 @@ struct HeatGridCommand: ParsableCommand {
               heatgrid demo                       # Jiaxing districts, 200,000 sample incidents → output/demo/
               heatgrid demo --lang en --timings   # English labels, stage times as JSON on stderr
             """,
-        subcommands: []
+        subcommands: [DemoCommand.self, AssignCommand.self]
     )
 }
 
@@ -25,6 +25,18 @@ struct CommonOptions: ParsableArguments {
 
     @Flag(help: "Print seconds per stage as one JSON object on stderr.")
     var timings = false
+
+    @Flag(help: "Repair invalid polygons (self-intersections, …) with GEOS MakeValid instead of stopping.")
+    var repair = false
+
+    var validation: LayerValidation { repair ? .repair : .reject }
+
+    /// Says which features `--repair` changed, so a repaired layer never passes unnoticed.
+    func reportRepairs(_ indices: [Int], in path: String) {
+        guard !indices.isEmpty else { return }
+        let list = indices.prefix(10).map(String.init).joined(separator: ", ")
+        printError("heatgrid: warning: \(path): repaired \(indices.count) invalid features with MakeValid (\(list)\(indices.count > 10 ? ", …" : ""))")
+    }
 
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }

@@ -24,10 +24,11 @@ struct TextTable {
         let all = [header] + rows
         let widths = header.indices.map { column in all.map { displayWidth($0[column]) }.max() ?? 0 }
         func line(_ cells: [String]) -> String {
-            cells.enumerated().map { column, text in
+            let padded = cells.enumerated().map { column, text in
                 let pad = String(repeating: " ", count: widths[column] - displayWidth(text))
                 return rightAligned.contains(column) ? pad + text : text + pad
-            }.joined(separator: "  ")
+            }
+            return String(padded.joined(separator: "  ").reversed().drop { $0 == " " }.reversed())
         }
         let rule = widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ")
         return ([line(header), rule] + rows.map(line)).joined(separator: "\n")

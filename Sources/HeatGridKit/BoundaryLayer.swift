@@ -1,0 +1,108 @@
+import Dispatch
+import GEOSBridge
+import GeoCore
+import GeoJSON
+
+/// What to do with areas GEOS finds invalid (self-intersecting rings, holes outside their shell, …).
+public enum LayerValidation: Sendable {
+    /// Stop with an error naming the first invalid feature, its problem and where it is.
+    case reject
+    /// Repair with GEOS MakeValid and say how many were repaired (the user asked for it with `--repair`).
+    case repair
+    /// Trust the input (for layers already checked, where the check would dominate the run time).
+    case skip
+}
+
+/// Named areas loaded from GeoJSON — districts, subdistricts or grid cells — in input order.
+public struct BoundaryLayer: Sendable {
+    /// The polygonal features kept, in input order.
+    public private(set) var features: [Feature]
+    public private(set) var polygons: [MultiPolygon]
+    /// Each area's identifier (from `idField`, else its position as text).
+    public let ids: [String]
+    /// Each area's display name (from `nameField`, else its identifier).
+    public let names: [String]
+    public let sourcePath: String
+    /// Input indices of the features repaired with MakeValid (only under `.repair`).
+    public let repairedFeatures: [Int]
+
+    public var count: Int { polygons.count }
+    public var boundingBox: BoundingBox { polygons.reduce(.empty) { $0.union($1.boundingBox) } }
+
+    /// Reads `path` and keeps the polygonal features whose `level` property equals `level` (all when `nil`),
+    /// checking each area's validity with GEOS as `validation` says. Fails with one message naming the file
+    /// when it cannot be read, holds no matching area, or holds an invalid one under `.reject`.
+    public static func load(path: String, level: String? = nil, idField: String? = nil,
+                            nameField: String? = "name", validation: LayerValidation = .reject,
+                            threads: Int = 2) throws -> BoundaryLayer {
+        let collection: FeatureCollection
+        do {
+            collection = try GeoJSONReader().read(path: path)
+        } catch {
+            throw HeatGridError(error.description)
+        }
+        var features: [Feature] = [], polygons: [MultiPolygon] = [], ids: [String] = [], names: [String] = []
+        var inputIndex: [Int] = []
+        for (index, feature) in collection.features.enumerated() {
+            guard let areal = feature.geometry?.areal else { continue }
+            if let level, feature.properties["level"]?.stringValue != level { continue }
+            let id: String
+            if let idField {
+                guard let value = feature.properties[idField]?.identifierText else {
+                    throw HeatGridError("\(path): feature \(index) has no property '\(idField)' to use as its id")
+                }
+                id = value
+            } else {
+                id = String(index)
+            }
+            features.append(feature)
+            inputIndex.append(index)
+            polygons.append(areal)
+            ids.append(id)
+            names.append(nameField.flatMap { feature.properties[$0]?.identifierText } ?? id)
+        }
+        guard !polygons.isEmpty else {
+            let which = level.map { " with level '\($0)'" } ?? ""
+            throw HeatGridError("\(path): no Polygon or MultiPolygon features\(which)")
+        }
+        var repaired: [Int] = []
+        if validation != .skip {
+            let problems = try invalidAreas(polygons, threads: threads)
+            if validation == .reject, let first = problems.first {
+                let at = first.location.map { " at (\($0.x), \($0.y))" } ?? ""
+                let more = problems.count > 1 ? " (and \(problems.count - 1) more invalid features)" : ""
+                throw HeatGridError("\(path): feature \(inputIndex[first.index]) is not a valid polygon: "
+                    + "\(first.reason)\(at)\(more); fix the layer or rerun with --repair")
+            }
+            for problem in problems {
+                do {
+                    polygons[problem.index] = try GEOSContext().repaired(polygons[problem.index])
+                } catch {
+                    throw HeatGridError("\(path): feature \(inputIndex[problem.index]) cannot be repaired: \(error)")
+                }
+                features[problem.index].geometry = .multiPolygon(polygons[problem.index])
+                repaired.append(inputIndex[problem.index])
+            }
+        }
+        return BoundaryLayer(features: features, polygons: polygons, ids: ids, names: names, sourcePath: path,
+                             repairedFeatures: repaired)
+    }
+
+    /// The invalid areas, in layer order. GEOS contexts are not thread-safe, so each worker has its own.
+    private static func invalidAreas(_ polygons: [MultiPolygon], threads: Int) throws -> [GEOSValidity] {
+        let chunks = max(1, min(threads, polygons.count / 64 + 1))
+        var results = [Result<[GEOSValidity], Error>](repeating: .success([]), count: chunks)
+        results.withUnsafeMutableBufferPointer { slots in
+            let slots = SendableBox(slots)
+            DispatchQueue.concurrentPerform(iterations: chunks) { k in
+                let lower = polygons.count * k / chunks, upper = polygons.count * (k + 1) / chunks
+                slots.value[k] = Result {
+                    try GEOSContext().validate(Array(polygons[lower..<upper])).filter { !$0.isValid }.map {
+                        GEOSValidity(index: $0.index + lower, isValid: false, reason: $0.reason, location: $0.location)
+                    }
+                }
+            }
+        }
+        return try results.flatMap { try $0.get() }
+    }
+}

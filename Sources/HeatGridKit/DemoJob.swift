@@ -1,0 +1,124 @@
+import Foundation
+import GeoCore
+import GeoJSON
+import Incidents
+import PNGWriter
+import SpatialIndex
+
+/// `heatgrid demo`: the whole pipeline on the shipped Jiaxing districts and seeded sample incidents.
+public struct DemoJob: Sendable {
+    public var boundariesPath = "geodata/jiaxing.geojson"
+    public var level: String? = "district"
+    public var idField: String? = "adcode"
+    public var outputFolder = "output/demo"
+    public var incidentCount = 200_000
+    public var seed: UInt64 = 20_260_105
+    public var style = HeatMapStyle()
+    public var threads = 2
+    public var validation = LayerValidation.reject
+
+    public init() {}
+
+    /// What the demo computed and wrote.
+    public struct Report: Sendable {
+        public let layer: BoundaryLayer
+        public let categoryNames: [String]
+        /// `counts[area][category]`.
+        public let counts: [[Int]]
+        public let outside: Int
+        public let total: Int
+        public let files: [String]
+        public let timings: Timings
+        /// Density at the top of the heat map's colour ramp, incidents per km².
+        public let densityTop: Double
+    }
+
+    /// Runs every stage, then writes all files; nothing is written if any stage fails.
+    public func run(progress: (String) -> Void = { _ in }) throws -> Report {
+        var timings = Timings()
+        progress("reading \(boundariesPath)")
+        let layer = try timings.measure("parse_cells") {
+            try BoundaryLayer.load(path: boundariesPath, level: level, idField: idField, validation: validation,
+                                   threads: threads)
+        }
+        progress("indexing \(layer.count) areas")
+        let index = try timings.measure("index") { try PolygonIndex(layer: layer.polygons) }
+
+        progress("generating \(incidentCount) sample incidents (seed \(seed))")
+        let incidents = timings.measure("generate") {
+            SampleIncidents.generate(count: incidentCount, seed: seed, extent: layer.boundingBox) {
+                index.locate($0) >= 0
+            }
+        }
+        progress("assigning incidents to areas")
+        let assignment = timings.measure("assign") {
+            index.assign(x: incidents.longitude, y: incidents.latitude, threads: threads)
+        }
+        let (counts, outside) = timings.measure("aggregate") {
+            Self.count(assignment, categories: incidents.category, areaCount: layer.count,
+                       categoryCount: incidents.categoryNames.count)
+        }
+
+        progress("rendering a \(style.width) px kernel-density map (radius \(Int(style.radius)) m)")
+        let map = timings.measure("render") {
+            renderHeatMap(layer: layer, longitude: incidents.longitude, latitude: incidents.latitude,
+                          weights: incidents.weight, style: style, threads: threads)
+        }
+        let png = try timings.measure("encode") {
+            try PNGEncoder.encode(rgba: map.image.pixels, width: map.image.width, height: map.image.height)
+        }
+
+        progress("writing \(outputFolder)/")
+        let folder = outputFolder.hasSuffix("/") ? String(outputFolder.dropLast()) : outputFolder
+        let files = [folder + "/heatmap.png", folder + "/districts.geojson", folder + "/incidents.csv",
+                     folder + "/counts.csv"]
+        try timings.measure("write") {
+            try IncidentCSVWriter.write(incidents, to: files[2])
+            try writeCountsCSV(layer: layer, categoryNames: incidents.categoryNames, counts: counts, to: files[3])
+            try writeCountsGeoJSON(layer: layer, categoryNames: incidents.categoryNames, counts: counts, to: files[1])
+            try writeAtomically(png, to: files[0])
+        }
+        return Report(layer: layer, categoryNames: incidents.categoryNames, counts: counts, outside: outside,
+                      total: incidents.count, files: files, timings: timings, densityTop: map.top)
+    }
+
+    static func count(_ assignment: [Int32], categories: [UInt16], areaCount: Int,
+                      categoryCount: Int) -> (counts: [[Int]], outside: Int) {
+        var flat = [Int](repeating: 0, count: areaCount * categoryCount)
+        var outside = 0
+        for (area, category) in zip(assignment, categories) {
+            if area < 0 { outside += 1 } else { flat[Int(area) * categoryCount + Int(category)] += 1 }
+        }
+        let counts = (0..<areaCount).map { Array(flat[$0 * categoryCount..<($0 + 1) * categoryCount]) }
+        return (counts, outside)
+    }
+}
+
+/// `id,name,total,<category>...` per area in layer order.
+func writeCountsCSV(layer: BoundaryLayer, categoryNames: [String], counts: [[Int]], to path: String) throws {
+    try writeAtomically(to: path) { out in
+        try out.write((["id", "name", "total"] + categoryNames).map(csvField).joined(separator: ",") + "\n")
+        for (i, row) in counts.enumerated() {
+            let fields = [layer.ids[i], layer.names[i], String(row.reduce(0, +))] + row.map(String.init)
+            try out.write(fields.map(csvField).joined(separator: ",") + "\n")
+        }
+    }
+}
+
+/// The areas with their own properties plus `incidents` and `incidents_<category>`.
+func writeCountsGeoJSON(layer: BoundaryLayer, categoryNames: [String], counts: [[Int]], to path: String) throws {
+    let writer = try GeoJSONWriter(path: path, name: "districts")
+    for (i, feature) in layer.features.enumerated() {
+        var properties = feature.properties
+        properties["incidents"] = .number(Double(counts[i].reduce(0, +)))
+        for (k, name) in categoryNames.enumerated() { properties["incidents_" + name] = .number(Double(counts[i][k])) }
+        try writer.write(Feature(geometry: feature.geometry, properties: properties, id: feature.id))
+    }
+    try writer.finish()
+}
+
+/// A CSV field, quoted when it holds a comma, quote or line break.
+func csvField(_ text: String) -> String {
+    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+    return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+}

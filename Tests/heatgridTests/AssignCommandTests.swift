@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `heatgrid assign` run as a user runs it, on a small layer with a shared edge, a hole, a cell with a comma in
+/// its id, and incident rows that must be rejected.
+struct AssignCommandTests {
+    static let fixtures = Fixtures.repositoryRoot + "/Tests/heatgridTests/Fixtures/"
+
+    @Test func everyRowEndsInACellOutsideOrTheRejects() throws {
+        let out = Fixtures.temporaryFolder("assign")
+        let result = try CommandRunner.heatgrid([
+            "assign", "--cells", Self.fixtures + "tiles.geojson", "--incidents", Self.fixtures + "incidents.csv",
+            "--out", out + "/assigned.csv", "--counts", out + "/counts.csv", "--lang", "en", "--timings",
+        ])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stdout.contains("rows 10: assigned 5, outside 2, rejected 3"))
+        #expect(CommandRunner.files(in: out) == ["assigned.csv", "assigned.rejects.csv", "counts.csv"])
+
+        let assigned = try String(contentsOfFile: out + "/assigned.csv", encoding: .utf8)
+        // 3 lies on the edge A|B: the half-open rule gives it to B (the cell to its right). 4 lies on the edge
+        // B|C: it goes to C (above). 5 is in C's hole: outside. 6 is far away: outside.
+        #expect(assigned == """
+            id,cell_id
+            1,A
+            2,B
+            3,B
+            4,"C,with comma"
+            5,
+            6,
+            "10,x",B
+
+            """)
+        let counts = try String(contentsOfFile: out + "/counts.csv", encoding: .utf8)
+        #expect(counts == "cell_id,count\nA,1\nB,3\n\"C,with comma\",1\nD,0\n")
+
+        let rejects = try String(contentsOfFile: out + "/assigned.rejects.csv", encoding: .utf8)
+            .split(separator: "\n").dropFirst().map { $0.split(separator: ",").first.map(String.init) ?? "" }
+        #expect(rejects == ["8", "9", "10"])  // physical lines of ids 7, 8, 9
+
+        let timings = result.stderr.split(separator: "\n").last.map(String.init) ?? ""
+        for stage in ["parse_cells", "parse_incidents", "index", "assign", "aggregate", "write"] {
+            #expect(timings.contains("\"\(stage)\":"), "missing \(stage) in \(timings)")
+        }
+    }
+
+    @Test func missingIdFieldIsOneClearError() throws {
+        let out = Fixtures.temporaryFolder("assign-bad")
+        let result = try CommandRunner.heatgrid([
+            "assign", "--cells", Self.fixtures + "tiles.geojson", "--id-field", "code",
+            "--incidents", Self.fixtures + "incidents.csv", "--out", out + "/assigned.csv",
+        ])
+        #expect(result.status != 0)
+        let errors = result.stderr.split(separator: "\n").filter { !$0.hasPrefix("·") }
+        #expect(errors == ["heatgrid: error: \(Self.fixtures)tiles.geojson: feature 0 has no property 'code' to use as its id"])
+        #expect(CommandRunner.files(in: out).isEmpty)
+    }
+}
