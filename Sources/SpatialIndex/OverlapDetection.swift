@@ -96,14 +96,23 @@ struct OutlineTable: Sendable {
         return bands
     }
 
-    /// Is (x, y) one of polygon p's vertices? Known only for large polygons; false means "not known to be".
-    func isKnownVertex(_ p: Int, _ x: Double, _ y: Double) -> Bool {
-        bandIndex[p] >= 0 && bandList[Int(bandIndex[p])].vertexSet.contains(VertexKey(x, y))
+    /// Is (x, y) one of polygon p's vertices? (A hash lookup for large polygons, a scan for small ones.)
+    func isVertex(_ p: Int, _ x: Double, _ y: Double) -> Bool {
+        if bandIndex[p] >= 0 { return bandList[Int(bandIndex[p])].vertexSet.contains(VertexKey(x, y)) }
+        for f in start[p]..<start[p + 1] where ax[f] == x && ay[f] == y { return true }
+        return false
     }
 
-    /// Is edge e (either direction) also an edge of polygon q? Known only for large polygons.
-    func isKnownSharedEdge(_ e: Int, of q: Int) -> Bool {
-        bandIndex[q] >= 0 && bandList[Int(bandIndex[q])].edgeSet.contains(EdgeKey(ax[e], ay[e], bx[e], by[e]))
+    /// Is edge e (either direction) also an edge of polygon q?
+    func isSharedEdge(_ e: Int, of q: Int) -> Bool {
+        if bandIndex[q] >= 0 {
+            return bandList[Int(bandIndex[q])].edgeSet.contains(EdgeKey(ax[e], ay[e], bx[e], by[e]))
+        }
+        for f in start[q]..<start[q + 1] {
+            if ax[f] == ax[e] && ay[f] == ay[e] && bx[f] == bx[e] && by[f] == by[e] { return true }
+            if ax[f] == bx[e] && ay[f] == by[e] && bx[f] == ax[e] && by[f] == ay[e] { return true }
+        }
+        return false
     }
 
     /// Calls `body` with every edge of polygon p that may cover y values in lo...hi; stops when it returns true.
@@ -162,10 +171,10 @@ struct OutlineTable: Sendable {
         if properlyCross(a, b, within: box) { return true }
         for (p, q) in KeyValuePairs(dictionaryLiteral: (a, b), (b, a)) {
             // A vertex of q's is on q's boundary, never strictly inside: the common case on a shared border.
-            for e in start[p]..<start[p + 1] where box.contains(Point(x: ax[e], y: ay[e])) && !isKnownVertex(q, ax[e], ay[e]) {
+            for e in start[p]..<start[p + 1] where box.contains(Point(x: ax[e], y: ay[e])) && !isVertex(q, ax[e], ay[e]) {
                 if strictlyContains(q, ax[e], ay[e]) { return true }
             }
-            for e in start[p]..<start[p + 1] where edgeMeets(e, box) && !isKnownSharedEdge(e, of: q) {
+            for e in start[p]..<start[p + 1] where edgeMeets(e, box) && !isSharedEdge(e, of: q) {
                 if strictlyContains(q, (ax[e] + bx[e]) / 2, (ay[e] + by[e]) / 2) && !isCollinear(edge: e, with: q) {
                     return true
                 }
@@ -173,7 +182,7 @@ struct OutlineTable: Sendable {
         }
         // Coinciding boundaries: the checks above cannot see them.
         for (p, q) in KeyValuePairs(dictionaryLiteral: (a, b), (b, a)) {
-            for e in start[p]..<start[p + 1] {
+            for e in start[p]..<start[p + 1] where !isSharedEdge(e, of: q) {
                 if !onBoundary(q, ax[e], ay[e]) || !isCollinear(edge: e, with: q) { return false }
             }
         }
@@ -239,24 +248,9 @@ struct EdgeKey: Hashable, Sendable {
 /// Pairs (i, j), i < j, of polygons whose interiors overlap.
 func findOverlappingPairs(_ edges: EdgeTable, layer: [MultiPolygon], threads: Int) -> [(Int, Int)] {
     let boxes = edges.polygonBoxes
-    // Sweep along x for pairs of boxes overlapping with positive area.
-    let order = boxes.indices.filter { !boxes[$0].isEmpty }.sorted { boxes[$0].minX < boxes[$1].minX }
-    var candidates: [(Int, Int)] = []
-    var active: [Int] = []
-    for i in order {
-        let b = boxes[i]
-        active.removeAll { boxes[$0].maxX <= b.minX }
-        for j in active {
-            let o = boxes[j]
-            if o.minY < b.maxY && b.minY < o.maxY && o.minX < b.maxX && b.minX < o.maxX {
-                candidates.append((min(i, j), max(i, j)))
-            }
-        }
-        active.append(i)
-    }
+    let candidates = overlappingBoxPairs(boxes)
     guard !candidates.isEmpty else { return [] }
-    candidates.sort { $0 < $1 }
-    let pairs = candidates
+    let pairs = candidates.sorted { $0 < $1 }
     let workers = max(1, threads)
     let large = layer.indices.filter { layer[$0].vertexCount > 64 }
     let table = OutlineTable(layer: layer, boxes: boxes, banded: large, threads: workers)
@@ -270,4 +264,42 @@ func findOverlappingPairs(_ edges: EdgeTable, layer: [MultiPolygon], threads: In
         }
     }
     return pairs.indices.filter { overlapping[$0] }.map { pairs[$0] }
+}
+
+/// Pairs (i, j), i < j, of boxes overlapping with positive area. Boxes go into a uniform grid; a pair is
+/// reported by the grid cell holding the lower-left corner of the boxes' intersection, so exactly once.
+func overlappingBoxPairs(_ boxes: [BoundingBox]) -> [(Int, Int)] {
+    let all = boxes.reduce(BoundingBox.empty) { $0.union($1) }
+    guard !all.isEmpty, boxes.count > 1 else { return [] }
+    let side = max(1, min(1024, Int(Double(boxes.count).squareRoot())))
+    let w = all.width > 0 ? all.width / Double(side) : 1, h = all.height > 0 ? all.height / Double(side) : 1
+    func column(_ x: Double) -> Int { min(side - 1, max(0, Int((x - all.minX) / w))) }
+    func row(_ y: Double) -> Int { min(side - 1, max(0, Int((y - all.minY) / h))) }
+    var start = [Int](repeating: 0, count: side * side + 1)
+    for b in boxes where !b.isEmpty {
+        for r in row(b.minY)...row(b.maxY) { for c in column(b.minX)...column(b.maxX) { start[r * side + c + 1] += 1 } }
+    }
+    for k in 0..<(side * side) { start[k + 1] += start[k] }
+    var fill = start
+    var members = [Int32](repeating: 0, count: start[side * side])
+    for (i, b) in boxes.enumerated() where !b.isEmpty {
+        for r in row(b.minY)...row(b.maxY) {
+            for c in column(b.minX)...column(b.maxX) { members[fill[r * side + c]] = Int32(i); fill[r * side + c] += 1 }
+        }
+    }
+    var pairs: [(Int, Int)] = []
+    for cell in 0..<(side * side) {
+        let list = members[start[cell]..<start[cell + 1]]
+        for (k, i32) in list.enumerated() {
+            let a = boxes[Int(i32)]
+            for j32 in list.dropFirst(k + 1) {
+                let b = boxes[Int(j32)]
+                guard a.minX < b.maxX && b.minX < a.maxX && a.minY < b.maxY && b.minY < a.maxY else { continue }
+                if row(max(a.minY, b.minY)) * side + column(max(a.minX, b.minX)) == cell {
+                    pairs.append((Int(min(i32, j32)), Int(max(i32, j32))))
+                }
+            }
+        }
+    }
+    return pairs
 }
