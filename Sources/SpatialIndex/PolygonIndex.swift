@@ -29,11 +29,10 @@ import GeoCore
 /// bitmask of the polygons it bounds, so it is decided once for both neighbours. No allocation per query.
 ///
 /// Measured (release, this project's 2-core machines, ±30 %): the 19,799-cell Jiaxing 500 m grid builds in
-/// about 50 ms on 2 threads (80 ms on one), holds 13 MB, and assigns 1,000,000 clustered incidents in
+/// about 45 ms on 2 threads (75 ms on one), holds 13 MB, and assigns 1,000,000 clustered incidents in
 /// about 29 ms on one thread and 15 ms on two, identical to shapely's `within` for every point. The 90
 /// ragged Zhejiang counties (124,000 edges): 130 ms to build, 11 ms / 5 ms for 1,000,000 uniform points.
-/// Building dominates for small batches: for a few thousand points, `locate` on a per-polygon box scan
-/// can be cheaper than building the index.
+/// For a batch of a few thousand points the build costs more than the queries; build once, query often.
 public struct PolygonIndex: Sendable {
     let edges: EdgeTable
     let geometry: GridGeometry
