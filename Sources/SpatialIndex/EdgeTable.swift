@@ -1,8 +1,10 @@
 import GeoCore
 
-/// Every non-horizontal edge of a layer, lower endpoint first, grouped by polygon in input order.
+/// Every edge of a layer, lower endpoint first, grouped by polygon in input order.
 ///
-/// Horizontal edges are dropped: under the half-open crossing rule they never cross a horizontal ray.
+/// Horizontal edges never cross a horizontal ray under the half-open rule (lower.y <= py < upper.y is
+/// impossible), but they are kept: a bucket they pass through is not constant, because the parity of the
+/// polygon's other edges changes across them.
 struct EdgeTable: Sendable {
     var ax: [Double] = []
     var ay: [Double] = []
@@ -35,8 +37,8 @@ struct EdgeTable: Sendable {
                         let a = points[i]
                         let b = points[i + 1 < n ? i + 1 : 0]
                         if i + 1 == n && a == b { break }
-                        if a.y == b.y { continue }
-                        let (lo, hi) = a.y < b.y ? (a, b) : (b, a)
+                        if a == b { continue }
+                        let (lo, hi) = a.y < b.y || (a.y == b.y && a.x < b.x) ? (a, b) : (b, a)
                         ax.append(lo.x); ay.append(lo.y); bx.append(hi.x); by.append(hi.y)
                         polygon.append(Int32(index))
                     }

@@ -20,6 +20,9 @@ func orientationSign(_ ax: Double, _ ay: Double, _ bx: Double, _ by: Double,
     let bound = orientErrorBound * (abs(detLeft) + abs(detRight))
     if det > bound { return 1 }
     if -det > bound { return -1 }
+    // Both products are exactly zero only when a factor is: c shares a coordinate with a or b in a way
+    // that makes the exact determinant zero too (the common case of c at a vertex).
+    if detLeft == 0 && detRight == 0 { return 0 }
     return exactOrientationSign(ax, ay, bx, by, cx, cy)
 }
 

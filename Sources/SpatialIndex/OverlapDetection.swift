@@ -6,209 +6,300 @@ import GeoCore
 // Candidates are pairs whose bounding boxes overlap with positive area. A pair overlaps when, exactly:
 //   1. an edge of one properly crosses an edge of the other (interiors of both segments, transversally), or
 //   2. a vertex of one lies strictly inside the other (inside and not on its boundary), or
-//   3. the midpoint of an edge of one, that edge not lying along a line of the other's edges, lies strictly
-//      inside the other (one polygon inscribed in the other with every vertex on its boundary), or
+//   3. the midpoint of an edge of one lies strictly inside the other and that edge does not lie along a line
+//      of the other's edges (catches a polygon inscribed in another with every vertex on its boundary;
+//      the collinearity check keeps a rounded midpoint of a shared edge from counting), or
 //   4. the two boundaries coincide (every vertex of each on the other's boundary, every edge along the other's).
-// Shared edges and vertices of a proper tiling trigger none of these.
+// Shared edges and vertices of a proper tiling trigger none of these. Only the part of each polygon inside
+// the pair's box intersection is examined, so the neighbours of a tiling cost little.
 
-/// All edges of one polygon (horizontal ones included), with y bands so point tests scan few edges.
-struct Outline {
+/// Every edge of every polygon (horizontal ones included), flat, with y bands for large polygons.
+struct OutlineTable: Sendable {
     var ax: [Double] = [], ay: [Double] = [], bx: [Double] = [], by: [Double] = []
-    var vx: [Double] = [], vy: [Double] = []
-    var box = BoundingBox.empty
-    /// Edges overlapping band k (of `bandCount` equal bands over the box's height).
-    var bandStart: [Int] = [0]
-    var bandEdges: [Int32] = []
-    var bandCount = 1
+    /// Edges (and their first vertices) of polygon p are `start[p] ..< start[p + 1]`.
+    var start: [Int] = [0]
+    var boxes: [BoundingBox] = []
+    /// Index into `bandList` per polygon, -1 for polygons small enough to scan whole.
+    var bandIndex: [Int32] = []
+    var bandList: [Bands] = []
 
-    init(_ multi: MultiPolygon) {
-        for polygon in multi.polygons {
-            for ring in polygon.rings {
-                let points = ring.points
-                let n = points.count
-                for i in 0..<n {
-                    let a = points[i], b = points[i + 1 < n ? i + 1 : 0]
-                    if a == b { continue }
-                    ax.append(a.x); ay.append(a.y); bx.append(b.x); by.append(b.y)
-                    vx.append(a.x); vy.append(a.y)
-                    box.extend(a)
+    /// Edge ids of one large polygon per horizontal band of its box, so point tests scan few edges; and its
+    /// vertices and edges by value, so the shared border of two neighbours is recognised without a scan.
+    struct Bands: Sendable {
+        var box: BoundingBox
+        var count: Int
+        var start: [Int]
+        var edges: [Int32]
+        var vertexSet: Set<VertexKey> = []
+        var edgeSet: Set<EdgeKey> = []
+
+        func band(_ y: Double) -> Int {
+            guard box.height > 0 else { return 0 }
+            let f = ((y - box.minY) / box.height * Double(count)).rounded(.down)
+            return f < 0 ? 0 : (f >= Double(count) ? count - 1 : Int(f))
+        }
+
+        /// Bands a y range touches, widened by one on each side so rounding never drops an edge.
+        func range(_ lo: Double, _ hi: Double) -> ClosedRange<Int> {
+            max(0, band(lo) - 1)...min(count - 1, band(hi) + 1)
+        }
+    }
+
+    init(layer: [MultiPolygon], boxes: [BoundingBox], banded: [Int], threads: Int) {
+        self.boxes = boxes
+        for multi in layer {
+            for polygon in multi.polygons {
+                for ring in polygon.rings {
+                    let points = ring.points
+                    let n = points.count
+                    for i in 0..<n {
+                        let a = points[i], b = points[i + 1 < n ? i + 1 : 0]
+                        if a == b { continue }
+                        ax.append(a.x); ay.append(a.y); bx.append(b.x); by.append(b.y)
+                    }
+                }
+            }
+            start.append(ax.count)
+        }
+        var built = [Bands?](repeating: nil, count: banded.count)
+        let table = self
+        built.withUnsafeMutableBufferPointer { buffer in
+            let out = SendablePointer(buffer.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: max(1, threads)) { w in
+                for k in stride(from: w, to: banded.count, by: max(1, threads)) {
+                    out.pointer[k] = table.makeBands(banded[k])
                 }
             }
         }
-        bandCount = max(1, min(4096, ax.count / 8))
-        var counts = [Int](repeating: 0, count: bandCount + 1)
-        for e in ax.indices {
-            let (b0, b1) = bands(min(ay[e], by[e]), max(ay[e], by[e]))
-            for k in b0...b1 { counts[k + 1] += 1 }
+        bandIndex = [Int32](repeating: -1, count: layer.count)
+        for (k, p) in banded.enumerated() {
+            if let b = built[k] { bandIndex[p] = Int32(bandList.count); bandList.append(b) }
         }
-        for k in 0..<bandCount { counts[k + 1] += counts[k] }
-        bandStart = counts
+    }
+
+    func makeBands(_ p: Int) -> Bands {
+        let range = start[p]..<start[p + 1]
+        var bands = Bands(box: boxes[p], count: max(1, min(4096, range.count / 8)), start: [], edges: [])
+        var counts = [Int](repeating: 0, count: bands.count + 1)
+        for e in range { for k in bands.range(min(ay[e], by[e]), max(ay[e], by[e])) { counts[k + 1] += 1 } }
+        for k in 0..<bands.count { counts[k + 1] += counts[k] }
         var fill = counts
-        bandEdges = [Int32](repeating: 0, count: counts[bandCount])
-        for e in ax.indices {
-            let (b0, b1) = bands(min(ay[e], by[e]), max(ay[e], by[e]))
-            for k in b0...b1 { bandEdges[fill[k]] = Int32(e); fill[k] += 1 }
+        bands.edges = [Int32](repeating: 0, count: counts[bands.count])
+        for e in range {
+            for k in bands.range(min(ay[e], by[e]), max(ay[e], by[e])) { bands.edges[fill[k]] = Int32(e); fill[k] += 1 }
         }
+        bands.start = counts
+        for e in range {
+            bands.vertexSet.insert(VertexKey(ax[e], ay[e]))
+            bands.edgeSet.insert(EdgeKey(ax[e], ay[e], bx[e], by[e]))
+        }
+        return bands
     }
 
-    func band(_ y: Double) -> Int {
-        let h = box.height
-        guard h > 0 else { return 0 }
-        let f = ((y - box.minY) / h * Double(bandCount)).rounded(.down)
-        return f < 0 ? 0 : (f >= Double(bandCount) ? bandCount - 1 : Int(f))
+    /// Is (x, y) one of polygon p's vertices? (A hash lookup for large polygons, a scan for small ones.)
+    func isVertex(_ p: Int, _ x: Double, _ y: Double) -> Bool {
+        if bandIndex[p] >= 0 { return bandList[Int(bandIndex[p])].vertexSet.contains(VertexKey(x, y)) }
+        for f in start[p]..<start[p + 1] where ax[f] == x && ay[f] == y { return true }
+        return false
     }
 
-    /// Bands a y range touches, widened by one on each side so rounding never drops an edge.
-    func bands(_ lo: Double, _ hi: Double) -> (Int, Int) {
-        (max(0, band(lo) - 1), min(bandCount - 1, band(hi) + 1))
-    }
-
-    /// Is (px, py) exactly on an edge?
-    func onBoundary(_ px: Double, _ py: Double) -> Bool {
-        guard box.contains(Point(x: px, y: py)) else { return false }
-        let k = band(py)
-        for e32 in bandEdges[bandStart[k]..<bandStart[k + 1]] {
-            let e = Int(e32)
-            if min(ax[e], bx[e]) <= px && px <= max(ax[e], bx[e]) && min(ay[e], by[e]) <= py && py <= max(ay[e], by[e])
-                && orientationSign(ax[e], ay[e], bx[e], by[e], px, py) == 0 {
-                return true
-            }
+    /// Is edge e (either direction) also an edge of polygon q?
+    func isSharedEdge(_ e: Int, of q: Int) -> Bool {
+        if bandIndex[q] >= 0 {
+            return bandList[Int(bandIndex[q])].edgeSet.contains(EdgeKey(ax[e], ay[e], bx[e], by[e]))
+        }
+        for f in start[q]..<start[q + 1] {
+            if ax[f] == ax[e] && ay[f] == ay[e] && bx[f] == bx[e] && by[f] == by[e] { return true }
+            if ax[f] == bx[e] && ay[f] == by[e] && bx[f] == ax[e] && by[f] == ay[e] { return true }
         }
         return false
     }
 
-    /// Is (px, py) inside and not on the boundary? (Even-odd parity with exact orientation.)
-    func strictlyContains(_ px: Double, _ py: Double) -> Bool {
-        guard box.contains(Point(x: px, y: py)), !onBoundary(px, py) else { return false }
-        let k = band(py)
-        var inside = false
-        for e32 in bandEdges[bandStart[k]..<bandStart[k + 1]] {
-            let e = Int(e32)
-            let (lx, ly, ux, uy) = ay[e] < by[e] ? (ax[e], ay[e], bx[e], by[e]) : (bx[e], by[e], ax[e], ay[e])
-            if ly <= py && py < uy && orientationSign(lx, ly, ux, uy, px, py) > 0 { inside.toggle() }
+    /// Calls `body` with every edge of polygon p that may cover y values in lo...hi; stops when it returns true.
+    @inline(__always)
+    func anyEdge(of p: Int, from lo: Double, to hi: Double, _ body: (Int) -> Bool) -> Bool {
+        if bandIndex[p] >= 0 {
+            let b = bandList[Int(bandIndex[p])]
+            for k in b.range(lo, hi) {
+                for e32 in b.edges[b.start[k]..<b.start[k + 1]] where body(Int(e32)) { return true }
+            }
+            return false
         }
-        return inside
+        for e in start[p]..<start[p + 1] where body(e) { return true }
+        return false
     }
 
-    /// Does edge e of this outline lie along the line of some edge of `other`?
-    func isCollinear(edge e: Int, with other: Outline) -> Bool {
-        let lo = min(ay[e], by[e]), hi = max(ay[e], by[e])
-        let (b0, b1) = other.bands(lo, hi)
-        for k in b0...b1 {
-            for f32 in other.bandEdges[other.bandStart[k]..<other.bandStart[k + 1]] {
-                let f = Int(f32)
-                if orientationSign(other.ax[f], other.ay[f], other.bx[f], other.by[f], ax[e], ay[e]) == 0
-                    && orientationSign(other.ax[f], other.ay[f], other.bx[f], other.by[f], bx[e], by[e]) == 0 {
+    func onBoundary(_ p: Int, _ px: Double, _ py: Double) -> Bool {
+        guard boxes[p].contains(Point(x: px, y: py)) else { return false }
+        return anyEdge(of: p, from: py, to: py) { e in
+            min(ax[e], bx[e]) <= px && px <= max(ax[e], bx[e]) && min(ay[e], by[e]) <= py && py <= max(ay[e], by[e])
+                && orientationSign(ax[e], ay[e], bx[e], by[e], px, py) == 0
+        }
+    }
+
+    /// Inside polygon p and not on its boundary (even-odd parity with exact orientation). The parity comes
+    /// first: it is cheap and usually says no, sparing the boundary test.
+    func strictlyContains(_ p: Int, _ px: Double, _ py: Double) -> Bool {
+        let box = boxes[p]
+        guard px > box.minX && px < box.maxX && py > box.minY && py < box.maxY else { return false }
+        var inside = false
+        _ = anyEdge(of: p, from: py, to: py) { e in
+            let (lx, ly, ux, uy) = ay[e] < by[e] ? (ax[e], ay[e], bx[e], by[e]) : (bx[e], by[e], ax[e], ay[e])
+            if ly <= py && py < uy && orientationSign(lx, ly, ux, uy, px, py) > 0 { inside.toggle() }
+            return false
+        }
+        return inside && !onBoundary(p, px, py)
+    }
+
+    /// Does edge e lie along the line of some edge of polygon q?
+    func isCollinear(edge e: Int, with q: Int) -> Bool {
+        anyEdge(of: q, from: min(ay[e], by[e]), to: max(ay[e], by[e])) { f in
+            orientationSign(ax[f], ay[f], bx[f], by[f], ax[e], ay[e]) == 0
+                && orientationSign(ax[f], ay[f], bx[f], by[f], bx[e], by[e]) == 0
+        }
+    }
+
+    func edgeMeets(_ e: Int, _ box: BoundingBox) -> Bool {
+        !(max(ax[e], bx[e]) < box.minX || min(ax[e], bx[e]) > box.maxX
+          || max(ay[e], by[e]) < box.minY || min(ay[e], by[e]) > box.maxY)
+    }
+
+    func overlaps(_ a: Int, _ b: Int) -> Bool {
+        let ba = boxes[a], bb = boxes[b]
+        let box = BoundingBox(minX: max(ba.minX, bb.minX), minY: max(ba.minY, bb.minY),
+                              maxX: min(ba.maxX, bb.maxX), maxY: min(ba.maxY, bb.maxY))
+        if properlyCross(a, b, within: box) { return true }
+        for (p, q) in KeyValuePairs(dictionaryLiteral: (a, b), (b, a)) {
+            // A vertex of q's is on q's boundary, never strictly inside: the common case on a shared border.
+            for e in start[p]..<start[p + 1] where box.contains(Point(x: ax[e], y: ay[e])) && !isVertex(q, ax[e], ay[e]) {
+                if strictlyContains(q, ax[e], ay[e]) { return true }
+            }
+            for e in start[p]..<start[p + 1] where edgeMeets(e, box) && !isSharedEdge(e, of: q) {
+                if strictlyContains(q, (ax[e] + bx[e]) / 2, (ay[e] + by[e]) / 2) && !isCollinear(edge: e, with: q) {
                     return true
                 }
             }
         }
+        // Coinciding boundaries: the checks above cannot see them.
+        for (p, q) in KeyValuePairs(dictionaryLiteral: (a, b), (b, a)) {
+            for e in start[p]..<start[p + 1] where !isSharedEdge(e, of: q) {
+                if !onBoundary(q, ax[e], ay[e]) || !isCollinear(edge: e, with: q) { return false }
+            }
+        }
+        return start[a + 1] > start[a]
+    }
+
+    /// Does an edge of a properly cross an edge of b? Small polygons compare all pairs; large ones sweep in y.
+    func properlyCross(_ a: Int, _ b: Int, within box: BoundingBox) -> Bool {
+        @inline(__always) func cross(_ e: Int, _ f: Int) -> Bool {
+            if max(ax[e], bx[e]) < min(ax[f], bx[f]) || max(ax[f], bx[f]) < min(ax[e], bx[e])
+                || max(ay[e], by[e]) < min(ay[f], by[f]) || max(ay[f], by[f]) < min(ay[e], by[e]) {
+                return false
+            }
+            let s1 = orientationSign(ax[e], ay[e], bx[e], by[e], ax[f], ay[f])
+            let s2 = orientationSign(ax[e], ay[e], bx[e], by[e], bx[f], by[f])
+            guard s1 * s2 < 0 else { return false }
+            let s3 = orientationSign(ax[f], ay[f], bx[f], by[f], ax[e], ay[e])
+            let s4 = orientationSign(ax[f], ay[f], bx[f], by[f], bx[e], by[e])
+            return s3 * s4 < 0
+        }
+        let na = start[a + 1] - start[a], nb = start[b + 1] - start[b]
+        if na * nb <= 4096 {
+            for e in start[a]..<start[a + 1] where edgeMeets(e, box) {
+                for f in start[b]..<start[b + 1] where cross(e, f) { return true }
+            }
+            return false
+        }
+        var events: [(y: Double, edge: Int, side: Bool)] = []
+        for e in start[a]..<start[a + 1] where edgeMeets(e, box) { events.append((min(ay[e], by[e]), e, false)) }
+        for e in start[b]..<start[b + 1] where edgeMeets(e, box) { events.append((min(ay[e], by[e]), e, true)) }
+        events.sort { $0.y < $1.y }
+        var activeA: [Int] = [], activeB: [Int] = []
+        for event in events {
+            if event.side {
+                activeA.removeAll { max(ay[$0], by[$0]) < event.y }
+                for f in activeA where cross(event.edge, f) { return true }
+                activeB.append(event.edge)
+            } else {
+                activeB.removeAll { max(ay[$0], by[$0]) < event.y }
+                for f in activeB where cross(event.edge, f) { return true }
+                activeA.append(event.edge)
+            }
+        }
         return false
     }
 }
 
+/// A vertex by the bits of its coordinates (so -0.0 and 0.0 differ: that only costs a full test).
+struct VertexKey: Hashable, Sendable {
+    var x: UInt64, y: UInt64
+    init(_ x: Double, _ y: Double) { self.x = x.bitPattern; self.y = y.bitPattern }
+}
+
+/// An undirected edge by the bits of its endpoints' coordinates.
+struct EdgeKey: Hashable, Sendable {
+    var a: VertexKey, b: VertexKey
+    init(_ ax: Double, _ ay: Double, _ bx: Double, _ by: Double) {
+        let p = VertexKey(ax, ay), q = VertexKey(bx, by)
+        (a, b) = (p.x, p.y) < (q.x, q.y) ? (p, q) : (q, p)
+    }
+}
+
+/// Pairs (i, j), i < j, of polygons whose interiors overlap.
 func findOverlappingPairs(_ edges: EdgeTable, layer: [MultiPolygon], threads: Int) -> [(Int, Int)] {
     let boxes = edges.polygonBoxes
-    // Sweep along x for pairs of boxes overlapping with positive area.
-    let order = boxes.indices.filter { !boxes[$0].isEmpty }.sorted { boxes[$0].minX < boxes[$1].minX }
-    var candidates: [(Int, Int)] = []
-    var active: [Int] = []
-    for i in order {
-        let b = boxes[i]
-        active.removeAll { boxes[$0].maxX <= b.minX }
-        for j in active {
-            let o = boxes[j]
-            if o.minY < b.maxY && b.minY < o.maxY && o.minX < b.maxX && b.minX < o.maxX {
-                candidates.append((min(i, j), max(i, j)))
-            }
-        }
-        active.append(i)
-    }
+    let candidates = overlappingBoxPairs(boxes)
     guard !candidates.isEmpty else { return [] }
-    candidates.sort { $0 < $1 }
-    let pairs = candidates
-    var involved = [Bool](repeating: false, count: layer.count)
-    for (i, j) in candidates { involved[i] = true; involved[j] = true }
-    let ids = involved.indices.filter { involved[$0] }
-    var outlines = [Outline?](repeating: nil, count: layer.count)
-    var built = [Outline?](repeating: nil, count: ids.count)
+    let pairs = candidates.sorted { $0 < $1 }
     let workers = max(1, threads)
-    built.withUnsafeMutableBufferPointer { buffer in
-        let out = SendablePointer(buffer.baseAddress!)
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            for k in stride(from: w, to: ids.count, by: workers) { out.pointer[k] = Outline(layer[ids[k]]) }
-        }
-    }
-    for (k, id) in ids.enumerated() { outlines[id] = built[k] }
-    var overlapping = [Bool](repeating: false, count: candidates.count)
-    let table = outlines
+    let large = layer.indices.filter { layer[$0].vertexCount > 64 }
+    let table = OutlineTable(layer: layer, boxes: boxes, banded: large, threads: workers)
+    var overlapping = [Bool](repeating: false, count: pairs.count)
     overlapping.withUnsafeMutableBufferPointer { buffer in
         let out = SendablePointer(buffer.baseAddress!)
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             for k in stride(from: w, to: pairs.count, by: workers) {
-                let (i, j) = pairs[k]
-                if let a = table[i], let b = table[j] { out.pointer[k] = overlaps(a, b) }
+                out.pointer[k] = table.overlaps(pairs[k].0, pairs[k].1)
             }
         }
     }
-    return candidates.indices.filter { overlapping[$0] }.map { candidates[$0] }
+    return pairs.indices.filter { overlapping[$0] }.map { pairs[$0] }
 }
 
-func overlaps(_ a: Outline, _ b: Outline) -> Bool {
-    if properlyCross(a, b) { return true }
-    var aOnB = true, bOnA = true
-    for v in a.vx.indices {
-        if b.strictlyContains(a.vx[v], a.vy[v]) { return true }
-        if aOnB && !b.onBoundary(a.vx[v], a.vy[v]) { aOnB = false }
+/// Pairs (i, j), i < j, of boxes overlapping with positive area. Boxes go into a uniform grid; a pair is
+/// reported by the grid cell holding the lower-left corner of the boxes' intersection, so exactly once.
+func overlappingBoxPairs(_ boxes: [BoundingBox]) -> [(Int, Int)] {
+    let all = boxes.reduce(BoundingBox.empty) { $0.union($1) }
+    guard !all.isEmpty, boxes.count > 1 else { return [] }
+    let side = max(1, min(1024, Int(Double(boxes.count).squareRoot())))
+    let w = all.width > 0 ? all.width / Double(side) : 1, h = all.height > 0 ? all.height / Double(side) : 1
+    func column(_ x: Double) -> Int { min(side - 1, max(0, Int((x - all.minX) / w))) }
+    func row(_ y: Double) -> Int { min(side - 1, max(0, Int((y - all.minY) / h))) }
+    var start = [Int](repeating: 0, count: side * side + 1)
+    for b in boxes where !b.isEmpty {
+        for r in row(b.minY)...row(b.maxY) { for c in column(b.minX)...column(b.maxX) { start[r * side + c + 1] += 1 } }
     }
-    for v in b.vx.indices {
-        if a.strictlyContains(b.vx[v], b.vy[v]) { return true }
-        if bOnA && !a.onBoundary(b.vx[v], b.vy[v]) { bOnA = false }
-    }
-    var allAlong = true
-    for (p, q) in [(a, b), (b, a)] {
-        for e in p.ax.indices {
-            if p.isCollinear(edge: e, with: q) { continue }
-            allAlong = false
-            if q.strictlyContains((p.ax[e] + p.bx[e]) / 2, (p.ay[e] + p.by[e]) / 2) { return true }
+    for k in 0..<(side * side) { start[k + 1] += start[k] }
+    var fill = start
+    var members = [Int32](repeating: 0, count: start[side * side])
+    for (i, b) in boxes.enumerated() where !b.isEmpty {
+        for r in row(b.minY)...row(b.maxY) {
+            for c in column(b.minX)...column(b.maxX) { members[fill[r * side + c]] = Int32(i); fill[r * side + c] += 1 }
         }
     }
-    return aOnB && bOnA && allAlong && !a.ax.isEmpty
-}
-
-/// Does any edge of a properly cross any edge of b? A sweep over y with active lists.
-func properlyCross(_ a: Outline, _ b: Outline) -> Bool {
-    let box = BoundingBox(minX: max(a.box.minX, b.box.minX), minY: max(a.box.minY, b.box.minY),
-                          maxX: min(a.box.maxX, b.box.maxX), maxY: min(a.box.maxY, b.box.maxY))
-    func inBox(_ o: Outline, _ e: Int) -> Bool {
-        !(max(o.ax[e], o.bx[e]) < box.minX || min(o.ax[e], o.bx[e]) > box.maxX
-          || max(o.ay[e], o.by[e]) < box.minY || min(o.ay[e], o.by[e]) > box.maxY)
-    }
-    // Events: (minY, side, edge), sorted by minY.
-    var events: [(y: Double, side: Bool, edge: Int)] = []
-    for e in a.ax.indices where inBox(a, e) { events.append((min(a.ay[e], a.by[e]), false, e)) }
-    for e in b.ax.indices where inBox(b, e) { events.append((min(b.ay[e], b.by[e]), true, e)) }
-    events.sort { $0.y < $1.y }
-    var activeA: [Int] = [], activeB: [Int] = []
-    for event in events {
-        let (o, other, otherActive) = event.side ? (b, a, activeA) : (a, b, activeB)
-        let e = event.edge
-        let (x0, y0, x1, y1) = (o.ax[e], o.ay[e], o.bx[e], o.by[e])
-        for f in otherActive where max(other.ay[f], other.by[f]) >= event.y {
-            let (u0, v0, u1, v1) = (other.ax[f], other.ay[f], other.bx[f], other.by[f])
-            if max(x0, x1) < min(u0, u1) || max(u0, u1) < min(x0, x1) { continue }
-            let s1 = orientationSign(x0, y0, x1, y1, u0, v0), s2 = orientationSign(x0, y0, x1, y1, u1, v1)
-            guard s1 * s2 < 0 else { continue }
-            let s3 = orientationSign(u0, v0, u1, v1, x0, y0), s4 = orientationSign(u0, v0, u1, v1, x1, y1)
-            if s3 * s4 < 0 { return true }
-        }
-        if event.side {
-            activeB.removeAll { max(b.ay[$0], b.by[$0]) < event.y }
-            activeB.append(e)
-        } else {
-            activeA.removeAll { max(a.ay[$0], a.by[$0]) < event.y }
-            activeA.append(e)
+    var pairs: [(Int, Int)] = []
+    for cell in 0..<(side * side) {
+        let list = members[start[cell]..<start[cell + 1]]
+        for (k, i32) in list.enumerated() {
+            let a = boxes[Int(i32)]
+            for j32 in list.dropFirst(k + 1) {
+                let b = boxes[Int(j32)]
+                guard a.minX < b.maxX && b.minX < a.maxX && a.minY < b.maxY && b.minY < a.maxY else { continue }
+                if row(max(a.minY, b.minY)) * side + column(max(a.minX, b.minX)) == cell {
+                    pairs.append((Int(min(i32, j32)), Int(max(i32, j32))))
+                }
+            }
         }
     }
-    return false
+    return pairs
 }

@@ -130,6 +130,9 @@ struct IndexBuilder {
         var c1s: [Int] = []
         var crossings: [(x: Double, polygon: Int32)] = []
         var inside: [Int32] = []
+        var scratch = LeafScratch()
+        var state = BucketState(x0: 0, x1: 0, y0: 0, y1: 0, local: [], candidates: [], base: [], breakY: [],
+                                breakSlot: [], constant: -1)
         for r in rows {
             let y0 = geometry.minY + Double(r) * geometry.h
             let y1 = geometry.minY + Double(r + 1) * geometry.h
@@ -182,19 +185,24 @@ struct IndexBuilder {
                     rowEntries[c] = inside.min().map { UInt32($0) } ?? outsideValue
                     continue
                 }
-                let local = Array(colEdges[localRange])
-                var candidates = local.map { edges.polygon[Int($0)] }
-                candidates.sort()
-                candidates = dedupedSorted(candidates)
+                state.x0 = geometry.minX + Double(c) * geometry.w
+                state.x1 = geometry.minX + Double(c + 1) * geometry.w
+                state.y0 = y0
+                state.y1 = y1
+                state.local.removeAll(keepingCapacity: true)
+                state.local.append(contentsOf: colEdges[localRange])
+                state.candidates.removeAll(keepingCapacity: true)
+                for e in state.local { state.candidates.append(edges.polygon[Int(e)]) }
+                sortAndDedup(&state.candidates)
                 var constant: Int32 = -1
-                for p in inside where (constant < 0 || p < constant) && !containsSorted(candidates, p) { constant = p }
-                var state = BucketState(
-                    x0: geometry.minX + Double(c) * geometry.w, x1: geometry.minX + Double(c + 1) * geometry.w,
-                    y0: y0, y1: y1, local: local, candidates: candidates,
-                    base: [Bool](repeating: false, count: candidates.count), breakY: [], breakSlot: [],
-                    constant: constant)
+                for p in inside where (constant < 0 || p < constant) && !containsSorted(state.candidates, p) { constant = p }
+                state.constant = constant
+                state.base.removeAll(keepingCapacity: true)
+                state.base.append(contentsOf: repeatElement(false, count: state.candidates.count))
+                state.breakY.removeAll(keepingCapacity: true)
+                state.breakSlot.removeAll(keepingCapacity: true)
                 // Right edges of each candidate: its row edges starting in a column beyond c.
-                for (slot, p) in candidates.enumerated() {
+                for (slot, p) in state.candidates.enumerated() {
                     var k = lowerBound(list, polygon: p)
                     while k < list.count && edges.polygon[Int(list[list.startIndex + k])] == p {
                         if c0s[k] != Int.max && c0s[k] > c {
@@ -205,7 +213,7 @@ struct IndexBuilder {
                         k += 1
                     }
                 }
-                rowEntries[c] = emit(state, depth: 0, into: &chunk)
+                rowEntries[c] = emit(state, depth: 0, into: &chunk, scratch: &scratch)
             }
             chunk.grid.append(contentsOf: rowEntries)
         }
@@ -235,19 +243,19 @@ struct IndexBuilder {
 
     // MARK: buckets
 
-    func emit(_ state: BucketState, depth: Int, into chunk: inout BuildChunk) -> UInt32 {
+    func emit(_ state: BucketState, depth: Int, into chunk: inout BuildChunk, scratch: inout LeafScratch) -> UInt32 {
         if state.local.isEmpty {
             return state.constant >= 0 ? UInt32(state.constant) : outsideValue
         }
         let m = geometry.margin
         if state.local.count > parameters.maxLeafEdges && depth < parameters.maxDepth
             && (state.x1 - state.x0) > 256 * m && (state.y1 - state.y0) > 256 * m {
-            return subdivide(state, depth: depth, into: &chunk)
+            return subdivide(state, depth: depth, into: &chunk, scratch: &scratch)
         }
-        return emitLeaf(state, into: &chunk)
+        return emitLeaf(state, into: &chunk, scratch: &scratch)
     }
 
-    func subdivide(_ parent: BucketState, depth: Int, into chunk: inout BuildChunk) -> UInt32 {
+    func subdivide(_ parent: BucketState, depth: Int, into chunk: inout BuildChunk, scratch: inout LeafScratch) -> UInt32 {
         let node = chunk.nodes.count / 16
         chunk.nodes.append(contentsOf: repeatElement(0, count: 16))
         let m = geometry.margin
@@ -307,58 +315,66 @@ struct IndexBuilder {
                         child.constant = p
                     }
                 }
-                let entry = emit(child, depth: depth + 1, into: &chunk)
+                let entry = emit(child, depth: depth + 1, into: &chunk, scratch: &scratch)
                 chunk.nodes[node * 16 + j * 4 + i] = entry
             }
         }
         return (nodeTag << entryTagShift) | UInt32(node)
     }
 
-    func emitLeaf(_ state: BucketState, into chunk: inout BuildChunk) -> UInt32 {
+    func emitLeaf(_ state: BucketState, into chunk: inout BuildChunk, scratch: inout LeafScratch) -> UInt32 {
         let offset = chunk.arena.count
-        let slots = state.local.map { indexSorted(state.candidates, edges.polygon[Int($0)]) }
+        scratch.slots.removeAll(keepingCapacity: true)
+        for e in state.local { scratch.slots.append(indexSorted(state.candidates, edges.polygon[Int(e)])) }
         let groupCount = (state.candidates.count + 63) / 64
         for g in 0..<groupCount {
             let first = g * 64, end = min(state.candidates.count, first + 64)
             // Edges, each stored once with the mask of every candidate it bounds (shared edges of a tiling).
-            var leafEdges: [(ax: Double, ay: Double, bx: Double, by: Double, mask: UInt64)] = []
-            for (k, e32) in state.local.enumerated() where slots[k] >= first && slots[k] < end {
+            scratch.edges.removeAll(keepingCapacity: true)
+            for (k, e32) in state.local.enumerated() where scratch.slots[k] >= first && scratch.slots[k] < end {
                 let e = Int(e32)
-                let bit = UInt64(1) << UInt64(slots[k] - first)
-                let item = (ax: edges.ax[e], ay: edges.ay[e], bx: edges.bx[e], by: edges.by[e], mask: bit)
-                if state.local.count <= 64,
-                   let same = leafEdges.firstIndex(where: {
-                       $0.ax == item.ax && $0.ay == item.ay && $0.bx == item.bx && $0.by == item.by }) {
-                    leafEdges[same].mask ^= bit
-                } else {
-                    leafEdges.append(item)
+                if edges.ay[e] == edges.by[e] { continue }   // never crossed; it only made the bucket a leaf
+                let bit = UInt64(1) << UInt64(scratch.slots[k] - first)
+                let item = LeafScratch.Edge(ax: edges.ax[e], ay: edges.ay[e], bx: edges.bx[e], by: edges.by[e], mask: bit)
+                var merged = false
+                if state.local.count <= 64 {
+                    for m in scratch.edges.indices where scratch.edges[m].ax == item.ax && scratch.edges[m].ay == item.ay
+                        && scratch.edges[m].bx == item.bx && scratch.edges[m].by == item.by {
+                        scratch.edges[m].mask ^= bit
+                        merged = true
+                        break
+                    }
                 }
+                if !merged { scratch.edges.append(item) }
             }
-            leafEdges.removeAll { $0.mask == 0 }
-            var breaks: [(y: Double, mask: UInt64)] = []
+            scratch.breaks.removeAll(keepingCapacity: true)
             for (k, y) in state.breakY.enumerated() {
                 let s = Int(state.breakSlot[k])
-                if s >= first && s < end { breaks.append((y, UInt64(1) << UInt64(s - first))) }
+                if s >= first && s < end { scratch.breaks.append(LeafScratch.Break(y: y, mask: UInt64(1) << UInt64(s - first))) }
             }
-            breaks.sort { $0.y < $1.y }
-            var merged: [(y: Double, mask: UInt64)] = []
-            for b in breaks {
-                if let last = merged.last, last.y == b.y { merged[merged.count - 1].mask ^= b.mask } else { merged.append(b) }
+            scratch.breaks.sort { $0.y < $1.y }
+            // Breakpoints at the same y combine; those cancelling out (a vertex where the outline goes on
+            // upward or downward) disappear.
+            var w = 0
+            for b in scratch.breaks {
+                if w > 0 && scratch.breaks[w - 1].y == b.y { scratch.breaks[w - 1].mask ^= b.mask } else { scratch.breaks[w] = b; w += 1 }
             }
-            merged.removeAll { $0.mask == 0 }
+            scratch.breaks.removeLast(scratch.breaks.count - w)
             var base: UInt64 = 0
             for s in first..<end where state.base[s] { base |= UInt64(1) << UInt64(s - first) }
+            let edgeCount = scratch.edges.reduce(0) { $0 + ($1.mask != 0 ? 1 : 0) }
+            let breakCount = scratch.breaks.reduce(0) { $0 + ($1.mask != 0 ? 1 : 0) }
             let candidateCount = end - first
             let more: UInt64 = g + 1 < groupCount ? 1 << 63 : 0
-            chunk.arena.append(UInt64(leafEdges.count) | UInt64(merged.count) << 32)
+            chunk.arena.append(UInt64(edgeCount) | UInt64(breakCount) << 32)
             chunk.arena.append(base)
             chunk.arena.append(UInt64(UInt32(bitPattern: state.constant)) | UInt64(candidateCount) << 32 | more)
-            for item in leafEdges {
+            for item in scratch.edges where item.mask != 0 {
                 chunk.arena.append(item.ax.bitPattern); chunk.arena.append(item.ay.bitPattern)
                 chunk.arena.append(item.bx.bitPattern); chunk.arena.append(item.by.bitPattern)
                 chunk.arena.append(item.mask)
             }
-            for b in merged { chunk.arena.append(b.y.bitPattern); chunk.arena.append(b.mask) }
+            for b in scratch.breaks where b.mask != 0 { chunk.arena.append(b.y.bitPattern); chunk.arena.append(b.mask) }
             var k = first
             while k < end {
                 let lo = UInt64(UInt32(bitPattern: state.candidates[k]))
@@ -371,7 +387,24 @@ struct IndexBuilder {
     }
 }
 
+/// Buffers reused from leaf to leaf, so building a leaf allocates nothing in the common case.
+struct LeafScratch {
+    struct Edge { var ax: Double, ay: Double, bx: Double, by: Double, mask: UInt64 }
+    struct Break { var y: Double, mask: UInt64 }
+    var slots: [Int] = []
+    var edges: [Edge] = []
+    var breaks: [Break] = []
+}
+
 // MARK: sorted-array helpers
+
+/// Sorts and removes repeats, in place.
+func sortAndDedup(_ a: inout [Int32]) {
+    a.sort()
+    var w = 0
+    for v in a where w == 0 || a[w - 1] != v { a[w] = v; w += 1 }
+    a.removeLast(a.count - w)
+}
 
 func dedupedSorted(_ a: [Int32]) -> [Int32] {
     var out: [Int32] = []
