@@ -124,10 +124,13 @@ public struct AssignJob: Sendable {
 }
 
 /// `id,cell_id` per incident in input order; an empty cell_id means outside every cell.
-/// Rows are formatted in parallel chunks and written in order.
+/// Rows are formatted in parallel chunks and written in order; cell ids come from one flat byte buffer so the
+/// per-row work is two copies.
 func writeAssignment(table: IncidentTable, assignment: [Int32], cellIDs: [String], to path: String,
                      threads: Int = 2) throws {
-    let cellBytes = cellIDs.map { Array(csvField($0).utf8) }
+    let quotedIDs = cellIDs.map { Array(csvField($0).utf8) }
+    let cellBytes = quotedIDs.flatMap { $0 }
+    let cellOffsets = quotedIDs.reduce(into: [0]) { offsets, id in offsets.append(offsets.last! + id.count) }
     let chunkRows = 1 << 18
     let chunkCount = (table.count + chunkRows - 1) / chunkRows
     try writeAtomically(to: path) { out in
@@ -143,18 +146,22 @@ func writeAssignment(table: IncidentTable, assignment: [Int32], cellIDs: [String
                     let lower = (first + k) * chunkRows, upper = min(table.count, lower + chunkRows)
                     var bytes: [UInt8] = []
                     bytes.reserveCapacity((upper - lower) * 24)
-                    for row in lower..<upper {
-                        table.ids.withBytes(at: row) { id in
-                            if id.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") }) {
-                                bytes.append(contentsOf: csvField(String(decoding: id, as: UTF8.self)).utf8)
-                            } else {
-                                bytes.append(contentsOf: id)
+                    cellBytes.withUnsafeBufferPointer { cells in
+                        for row in lower..<upper {
+                            table.withIDBytes(at: row) { id in
+                                if id.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") }) {
+                                    bytes.append(contentsOf: csvField(String(decoding: id, as: UTF8.self)).utf8)
+                                } else {
+                                    bytes.append(contentsOf: id)
+                                }
                             }
+                            bytes.append(UInt8(ascii: ","))
+                            let cell = Int(assignment[row])
+                            if cell >= 0 {
+                                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: cells[cellOffsets[cell]..<cellOffsets[cell + 1]]))
+                            }
+                            bytes.append(UInt8(ascii: "\n"))
                         }
-                        bytes.append(UInt8(ascii: ","))
-                        let cell = assignment[row]
-                        if cell >= 0 { bytes.append(contentsOf: cellBytes[Int(cell)]) }
-                        bytes.append(UInt8(ascii: "\n"))
                     }
                     slots.value[k] = bytes
                 }
