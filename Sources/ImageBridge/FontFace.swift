@@ -94,14 +94,15 @@ public final class FontFace: GlyphSource, @unchecked Sendable {
     }
 
     /// A CJK font for Chinese labels: `path` if given, else the file named by `HEATGRID_FONT`, else the first
-    /// of `debianCJKFontPaths` that exists. Throws one `FontError` listing where it looked when none is found.
+    /// of `searchPaths` that exists. Throws one `FontError` listing where it looked when none is found.
     public static func cjk(path: String? = nil,
-                           environment: [String: String] = ProcessInfo.processInfo.environment) throws -> FontFace {
+                           environment: [String: String] = ProcessInfo.processInfo.environment,
+                           searchPaths: [String] = debianCJKFontPaths) throws -> FontFace {
         if let path { return try FontFace(path: path) }
         if let path = environment[fontEnvironmentVariable], !path.isEmpty { return try FontFace(path: path) }
-        guard let found = debianCJKFontPaths.first(where: { FileManager.default.isReadableFile(atPath: $0) }) else {
+        guard let found = searchPaths.first(where: { FileManager.default.isReadableFile(atPath: $0) }) else {
             throw FontError(path: nil, message: "no CJK font found for Chinese labels; looked in "
-                + debianCJKFontPaths.joined(separator: ", ")
+                + searchPaths.joined(separator: ", ")
                 + ". Install one (apt-get install fonts-wqy-microhei) or name a font file with --font or \(fontEnvironmentVariable)")
         }
         return try FontFace(path: found)

@@ -16,11 +16,13 @@ public enum NiceNumbers {
     public static func ticks(from low: Double, to high: Double, count: Int = 5) -> [Double] {
         guard high > low, low.isFinite, high.isFinite else { return low.isFinite ? [low] : [] }
         let step = step(span: high - low, count: count)
+        // Round each multiple to the step's decimals, so 3 × 0.1 is 0.3, not 0.30000000000000004.
+        let scale = pow(10, Double(decimals(forStep: step)))
         var k = (low / step).rounded(.up)
         var ticks: [Double] = []
-        // Compare with a relative slack so 0.1 + 0.2-style rounding does not drop the last tick.
         while k * step <= high + step * 1e-9 {
-            ticks.append(k * step == 0 ? 0 : k * step)  // no "-0"
+            let value = (k * step * scale).rounded() / scale
+            ticks.append(value == 0 ? 0 : value)  // no "-0"
             k += 1
         }
         return ticks

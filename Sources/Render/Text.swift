@@ -242,16 +242,17 @@ extension RGBAImage {
         }
     }
 
-    /// The halo mask: every pixel takes the strongest ink within `radius`, faded over the last pixel so the
-    /// outline is anti-aliased. Returns the mask, grown by `grow` pixels on every side.
+    /// The halo mask: every pixel takes the strongest ink within `radius`, fading to nothing over the next pixel
+    /// so the outline is anti-aliased. Returns the mask, grown by `grow` pixels on every side.
     static func dilate(_ bitmap: TextBitmap, radius: Double) -> (mask: [UInt8], grow: Int) {
-        let grow = Int(radius.rounded(.up))
+        // Offsets of radius + 1 or more get no weight.
+        let grow = max(1, Int((radius + 1).rounded(.up)) - 1)
         let w = bitmap.width + 2 * grow, h = bitmap.height + 2 * grow
         var offsets: [(dx: Int, dy: Int, weight: UInt32)] = []
         for dy in -grow...grow {
             for dx in -grow...grow {
                 let d = Double(dx * dx + dy * dy).squareRoot()
-                let weight = min(1, max(0, radius + 0.5 - d))
+                let weight = min(1, max(0, radius + 1 - d))
                 if weight > 0 { offsets.append((dx, dy, UInt32((weight * 255).rounded()))) }
             }
         }
