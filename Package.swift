@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "GridTests", dependencies: ["Grid", "GEOSBridge", "GeoCore", "Projection", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "GEOSBridgeTests", dependencies: ["GEOSBridge", "CGEOS", "GeoCore", "TestSupport"]),
-        .testTarget(name: "ImageBridgeTests", dependencies: ["ImageBridge", "Render", "CPNG", "CFreeType", "TestSupport"],
+        .testTarget(name: "ImageBridgeTests", dependencies: ["ImageBridge", "Render", "GeoCore", "CPNG", "CFreeType", "TestSupport"],
                     exclude: ["Snapshots"]),
         .testTarget(name: "HeatGridKitTests", dependencies: ["HeatGridKit", "GeoJSON", "TestSupport"]),
         .testTarget(name: "heatgridTests", dependencies: ["TestSupport"], exclude: ["Fixtures"]),
