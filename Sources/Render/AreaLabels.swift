@@ -32,7 +32,7 @@ public enum LabelAnchor {
         let points = rings.first ?? []
         guard let first = points.first else { return Point(x: 0, y: 0) }
         let xs = points.map(\.x), ys = points.map(\.y)
-        let minX = xs.min()!, maxX = xs.max()!, minY = ys.min()!, maxY = ys.max()!
+        guard let minX = xs.min(), let maxX = xs.max(), let minY = ys.min(), let maxY = ys.max() else { return first }
         let cellSize = min(maxX - minX, maxY - minY)
         guard cellSize > 0 else { return first }
 
@@ -54,7 +54,8 @@ public enum LabelAnchor {
             }
             x += cellSize
         }
-        var best = cell(centroid(points).x, centroid(points).y, 0)
+        let centre = centroid(points)
+        var best = cell(centre.x, centre.y, 0)
         let boxCentre = cell(minX + (maxX - minX) / 2, minY + (maxY - minY) / 2, 0)
         if boxCentre.distance > best.distance { best = boxCentre }
         var iterations = 0
