@@ -11,7 +11,8 @@
 //   SpatialIndex ─ point-in-polygon core
 //   Render ─ canvas, kernel density, colour maps, outlines
 //   Grid ─ generated square/hex grids clipped to boundaries (GEOS through GEOSBridge)
-//   GEOSBridge, ImageBridge ─ the only modules touching C: GEOS; libpng and FreeType
+//   GEOSBridge, ImageBridge ─ the only modules touching C: GEOS; libpng and FreeType (ImageBridge sits above
+//     Render: its FontFace is the FreeType GlyphSource behind Render's text drawing)
 //   HeatGridKit ─ jobs (demo, assign) built from the above
 //   heatgrid ─ command line
 import PackageDescription
@@ -41,7 +42,7 @@ let package = Package(
         .target(name: "Render", dependencies: ["GeoCore", "Projection"]),
         .target(name: "Grid", dependencies: ["GeoCore", "Projection", "GEOSBridge"]),
         .target(name: "GEOSBridge", dependencies: ["GeoCore", "CGEOS"]),
-        .target(name: "ImageBridge", dependencies: ["CPNG", "CFreeType", "AtomicOutput"]),
+        .target(name: "ImageBridge", dependencies: ["CPNG", "CFreeType", "AtomicOutput", "Render"]),
         .target(
             name: "HeatGridKit",
             dependencies: [
@@ -65,7 +66,8 @@ let package = Package(
         .testTarget(name: "GridTests", dependencies: ["Grid", "GEOSBridge", "GeoCore", "Projection", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "GEOSBridgeTests", dependencies: ["GEOSBridge", "CGEOS", "GeoCore", "TestSupport"]),
-        .testTarget(name: "ImageBridgeTests", dependencies: ["ImageBridge", "CPNG", "TestSupport"]),
+        .testTarget(name: "ImageBridgeTests", dependencies: ["ImageBridge", "Render", "GeoCore", "CPNG", "CFreeType", "TestSupport"],
+                    exclude: ["Snapshots"]),
         .testTarget(name: "HeatGridKitTests", dependencies: ["HeatGridKit", "GeoJSON", "TestSupport"]),
         .testTarget(name: "heatgridTests", dependencies: ["TestSupport"], exclude: ["Fixtures"]),
     ]
