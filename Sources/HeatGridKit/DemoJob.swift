@@ -16,6 +16,10 @@ public struct DemoJob: Sendable {
     public var style = HeatMapStyle()
     public var threads = 2
     public var validation = LayerValidation.reject
+    /// Language of the map's title, legend and scale bar.
+    public var language = Language.zh
+    /// A TrueType/OpenType font with Chinese glyphs; `nil` looks in the usual Debian places.
+    public var fontPath: String?
 
     public init() {}
 
@@ -36,6 +40,8 @@ public struct DemoJob: Sendable {
     /// Runs every stage, then writes all files; nothing is written if any stage fails.
     public func run(progress: (String) -> Void = { _ in }) throws -> Report {
         var timings = Timings()
+        let font: FontFace
+        do { font = try FontFace.cjk(path: fontPath) } catch { throw HeatGridError("\(error)") }
         progress("reading \(boundariesPath)")
         let layer = try timings.measure("parse_cells") {
             try BoundaryLayer.load(path: boundariesPath, level: level, idField: idField, validation: validation,
@@ -60,12 +66,15 @@ public struct DemoJob: Sendable {
         }
 
         progress("rendering a \(style.width) px kernel-density map (radius \(Int(style.radius)) m)")
-        let map = timings.measure("render") {
-            renderHeatMap(layer: layer, longitude: incidents.longitude, latitude: incidents.latitude,
-                          weights: incidents.weight, style: style, threads: threads)
+        let (map, image) = timings.measure("render") {
+            let map = renderHeatMap(layer: layer, longitude: incidents.longitude, latitude: incidents.latitude,
+                                    weights: incidents.weight, style: style, threads: threads)
+            var text = mapText(incidents)
+            text.areaLabels = layer.names
+            return (map, decorate(map, layer: layer, text: text, style: style, font: font))
         }
         let png = try timings.measure("encode") {
-            try PNGEncoder.encode(rgba: map.image.pixels, width: map.image.width, height: map.image.height)
+            try PNGEncoder.encode(rgba: image.pixels, width: image.width, height: image.height)
         }
 
         progress("writing \(outputFolder)/")
@@ -80,6 +89,18 @@ public struct DemoJob: Sendable {
         }
         return Report(layer: layer, categoryNames: incidents.categoryNames, counts: counts, outside: outside,
                       total: incidents.count, files: files, timings: timings, densityTop: map.top)
+    }
+
+    /// Title "<city> incident density (sample data)", subtitle "<first day> – <last day> · <count> incidents".
+    func mapText(_ incidents: IncidentTable) -> MapText {
+        let zh = language == .zh
+        var subtitle = zh ? "\(incidents.count) 起（示例数据）" : "\(incidents.count) incidents (sample data)"
+        if let times = incidents.time, let first = times.min(), let last = times.max() {
+            let day = { (t: Int64) in String(ISO8601Time.format(t).prefix(10)) }
+            subtitle = "\(day(first)) – \(day(last)) · " + subtitle
+        }
+        return MapText(title: zh ? "事件热力图" : "Incident density", subtitle: subtitle, language: language,
+                       areaLabels: nil)
     }
 
     static func count(_ assignment: [Int32], categories: [UInt16], areaCount: Int,

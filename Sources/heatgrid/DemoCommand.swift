@@ -44,6 +44,9 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Kernel radius in metres.")
     var radius = 1_500.0
 
+    @Option(help: "Font for map text (needs Chinese glyphs; default: a CJK font from Debian's packages).")
+    var font: String?
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -65,6 +68,8 @@ struct DemoCommand: ParsableCommand {
             job.style.radius = radius
             job.threads = common.threads
             job.validation = common.validation
+            job.language = common.lang
+            job.fontPath = font
             let report = try job.run(progress: progressLine)
             common.reportRepairs(report.layer.repairedFeatures, in: boundaries)
             print(summary(report, lang: common.lang))
