@@ -11,6 +11,7 @@
 //   Render ─ canvas, kernel density, colour maps, outlines
 //   Grid ─ generated square/hex grids clipped to boundaries (GEOS through GEOSBridge)
 //   GEOSBridge, ImageBridge ─ the only modules touching C: GEOS; libpng and FreeType
+//   LayerCheck ─ official layer hierarchies (parent links, roll-ups) and their validation report
 //   HeatGridKit ─ jobs (demo, assign) built from the above
 //   heatgrid ─ command line
 import PackageDescription
@@ -40,11 +41,12 @@ let package = Package(
         .target(name: "Grid", dependencies: ["GeoCore", "Projection", "GEOSBridge"]),
         .target(name: "GEOSBridge", dependencies: ["GeoCore", "CGEOS"]),
         .target(name: "ImageBridge", dependencies: ["CPNG", "CFreeType", "AtomicOutput"]),
+        .target(name: "LayerCheck", dependencies: ["GeoCore", "Projection", "SpatialIndex", "GEOSBridge"]),
         .target(
             name: "HeatGridKit",
             dependencies: [
                 "GeoCore", "AtomicOutput", "Projection", "GeoJSON", "Incidents",
-                "SpatialIndex", "Render", "Grid", "GEOSBridge", "ImageBridge",
+                "SpatialIndex", "Render", "Grid", "GEOSBridge", "ImageBridge", "LayerCheck",
             ]
         ),
         .executableTarget(
@@ -63,6 +65,8 @@ let package = Package(
         .testTarget(name: "RenderTests", dependencies: ["Render", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "GEOSBridgeTests", dependencies: ["GEOSBridge", "CGEOS", "GeoCore", "TestSupport"]),
         .testTarget(name: "ImageBridgeTests", dependencies: ["ImageBridge", "CPNG", "TestSupport"]),
+        .testTarget(name: "LayerCheckTests", dependencies: ["LayerCheck", "GEOSBridge", "GeoJSON", "Projection", "TestSupport"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "HeatGridKitTests", dependencies: ["HeatGridKit", "GeoJSON", "TestSupport"]),
         .testTarget(name: "heatgridTests", dependencies: ["TestSupport"], exclude: ["Fixtures"]),
     ]
