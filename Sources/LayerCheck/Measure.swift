@@ -84,9 +84,29 @@ extension GEOSContext {
         return try unaryUnion(pieces).multiPolygon()
     }
 
-    /// The area inside `ring` and outside every ring of `holes` (which may touch, cross or lie outside it).
+    /// The area inside `ring` and outside every ring of `holes` (which may touch, cross, lie inside one another,
+    /// lie outside `ring` or around it).
+    ///
+    /// MakeValid alone is not enough: it takes a "hole" around the whole shell, or a hole nested in another, as
+    /// a shell of its own. So a hole around the ring leaves nothing, nested holes are dropped (the hole around
+    /// them removes them already), and the repair is clipped to the ring.
     private func ringMinusRings(_ ring: Ring, _ holes: [Ring]) throws -> GEOSGeometry {
-        try geometry(Polygon(exterior: ring, holes: holes)).makeValid(method: .structure)
+        let shell = try geometry(Polygon(exterior: ring))
+        let shellBox = ring.boundingBox
+        let candidates = holes.filter { $0.boundingBox.intersects(shellBox) }
+        guard !candidates.isEmpty else { return shell }
+        let holeAreas = try candidates.map { try geometry(Polygon(exterior: $0)) }
+        var outermost: [Ring] = []
+        for (i, hole) in candidates.enumerated() {
+            if hole.boundingBox.encloses(shellBox), try holeAreas[i].covers(shell) { return try geometry(MultiPolygon([])) }
+            let box = hole.boundingBox, size = abs(hole.signedArea)
+            let nested = try candidates.indices.contains { j in
+                guard j != i, candidates[j].boundingBox.encloses(box), abs(candidates[j].signedArea) > size else { return false }
+                return try holeAreas[j].covers(holeAreas[i])
+            }
+            if !nested { outermost.append(hole) }
+        }
+        return try geometry(Polygon(exterior: ring, holes: outermost)).makeValid(method: .structure).intersection(shell)
     }
 }
 

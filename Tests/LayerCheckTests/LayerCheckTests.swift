@@ -1,6 +1,8 @@
 import GEOSBridge
 import GeoCore
 import LayerCheck
+import GeoJSON
+import TestSupport
 import Testing
 
 /// The committed broken layer gives exactly its known findings; the clean one none.
@@ -109,5 +111,26 @@ struct LayerCheckTests {
         let gaps = report.findings.compactMap { if case .gap(let area, _) = $0.kind { ($0.id, area) } else { nil } }
         #expect(gaps.map(\.0) == ["W", "E"])
         #expect(gaps.count == 2 && Self.near(gaps[0].1, 750_000) && Self.near(gaps[1].1, 1_000_000), "\(gaps)")
+    }
+
+    /// The shipped Jiaxing file: the seven districts under the city (one file, `level` city / district). The
+    /// city is exactly the union of its districts, so the check finds nothing at the default tolerances.
+    @Test func jiaxingDistrictsUnderTheCityAreClean() throws {
+        let collection = try GeoJSONReader().read(path: Fixtures.geodata("jiaxing.geojson"))
+        func level(_ value: String) throws -> LayerLevel {
+            let features = collection.features.filter { $0.properties["level"]?.stringValue == value }
+            return try LayerLevel(name: value, ids: features.map { $0.properties["adcode"]?.identifierText ?? "" },
+                                  polygons: features.compactMap { $0.geometry?.areal })
+        }
+        let hierarchy = try LayerHierarchy(levels: [level("city"), level("district")], threads: 2)
+        #expect(hierarchy.parents[1] == Array(repeating: 0, count: 7))
+        #expect(hierarchy.links[1].allSatisfy { $0.share > 0.999999 })
+        let report = try hierarchy.check(threads: 2)
+        #expect(report.findings.isEmpty, "\(report.findings)")
+        // Even with no tolerance at all, nothing measurable is left between the districts.
+        var strict = LayerCheckOptions()
+        strict.overlapToleranceSquareMetres = 0.01
+        strict.gapToleranceSquareMetres = 0.01
+        #expect(try hierarchy.check(options: strict, threads: 2).findings.isEmpty)
     }
 }

@@ -84,5 +84,16 @@ struct LayerHierarchyTests {
         let expected: Double = 10_000 - 2_800 - 400 - 500  // minus frame (6,400 − 3,600), island, strip's inside part
         #expect(abs(area - expected) < 1e-6, "\(area)")
         #expect(try context.geometry(rest).isValid())
+
+        // A region wholly inside what is subtracted leaves nothing; nested islands and a region with a hole.
+        let inner = MultiPolygon([square(45, 45, 55, 55)])
+        #expect(try context.difference(inner, minus: [MultiPolygon([square(0, 0, 100, 100)])]).polygons.isEmpty)
+        let ring = square(0, 0, 100, 100, holes: [square(30, 30, 70, 70).exterior.reversed()])
+        let nested = [MultiPolygon([square(10, 10, 90, 90, holes: [square(20, 20, 80, 80).exterior.reversed()])]),
+                      MultiPolygon([square(25, 25, 75, 75, holes: [square(35, 35, 65, 65).exterior.reversed()])]),
+                      MultiPolygon([square(40, 40, 60, 60)])]
+        let left = try context.geometry(context.difference(MultiPolygon([ring]), minus: nested)).area()
+        // Region 10,000 − 1,600 = 8,400; uncovered: the outer band 10,000 − 6,400 and the ring 20..25 inside the frame.
+        #expect(abs(left - (3_600 + (3_600 - 2_500))) < 1e-6, "\(left)")
     }
 }
