@@ -13,7 +13,8 @@
 //   Grid ─ generated square/hex grids clipped to boundaries (GEOS through GEOSBridge)
 //   GEOSBridge, ImageBridge ─ the only modules touching C: GEOS; libpng and FreeType (ImageBridge sits above
 //     Render: its FontFace is the FreeType GlyphSource behind Render's text drawing)
-//   HeatGridKit ─ jobs (demo, assign) built from the above
+//   LayerCheck ─ official layer hierarchies (parent links, roll-ups) and their validation report
+//   HeatGridKit ─ jobs (demo, assign, grid, convert, check-layer) built from the above
 //   heatgrid ─ command line
 import PackageDescription
 
@@ -43,11 +44,12 @@ let package = Package(
         .target(name: "Grid", dependencies: ["GeoCore", "Projection", "GEOSBridge"]),
         .target(name: "GEOSBridge", dependencies: ["GeoCore", "CGEOS"]),
         .target(name: "ImageBridge", dependencies: ["CPNG", "CFreeType", "AtomicOutput", "Render"]),
+        .target(name: "LayerCheck", dependencies: ["GeoCore", "Projection", "SpatialIndex", "GEOSBridge"]),
         .target(
             name: "HeatGridKit",
             dependencies: [
                 "GeoCore", "AtomicOutput", "Projection", "GeoJSON", "Incidents",
-                "SpatialIndex", "Render", "Grid", "GEOSBridge", "ImageBridge",
+                "SpatialIndex", "Render", "Grid", "GEOSBridge", "ImageBridge", "LayerCheck",
             ]
         ),
         .executableTarget(
@@ -68,6 +70,8 @@ let package = Package(
         .testTarget(name: "GEOSBridgeTests", dependencies: ["GEOSBridge", "CGEOS", "GeoCore", "TestSupport"]),
         .testTarget(name: "ImageBridgeTests", dependencies: ["ImageBridge", "Render", "GeoCore", "CPNG", "CFreeType", "TestSupport"],
                     exclude: ["Snapshots"]),
+        .testTarget(name: "LayerCheckTests", dependencies: ["LayerCheck", "GEOSBridge", "GeoJSON", "Projection", "TestSupport"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "HeatGridKitTests", dependencies: ["HeatGridKit", "GeoJSON", "TestSupport"]),
         .testTarget(name: "heatgridTests", dependencies: ["TestSupport"], exclude: ["Fixtures"]),
     ]
