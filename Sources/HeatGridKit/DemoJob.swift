@@ -3,6 +3,7 @@ import GeoCore
 import GeoJSON
 import Incidents
 import ImageBridge
+import Render
 import SpatialIndex
 
 /// `heatgrid demo`: the whole pipeline on the shipped Jiaxing districts and seeded sample incidents.
@@ -94,7 +95,8 @@ public struct DemoJob: Sendable {
     /// Title "<city> incident density (sample data)", subtitle "<first day> – <last day> · <count> incidents".
     func mapText(_ incidents: IncidentTable) -> MapText {
         let zh = language == .zh
-        var subtitle = zh ? "\(incidents.count) 起（示例数据）" : "\(incidents.count) incidents (sample data)"
+        let count = NiceNumbers.format(Double(incidents.count), maximumDecimals: 0)
+        var subtitle = zh ? "\(count) 起（示例数据）" : "\(count) incidents (sample data)"
         if let times = incidents.time, let first = times.min(), let last = times.max() {
             let day = { (t: Int64) in String(ISO8601Time.format(t).prefix(10)) }
             subtitle = "\(day(first)) – \(day(last)) · " + subtitle
