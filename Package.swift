@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "GeoJSON", dependencies: ["GeoCore", "AtomicOutput"]),
         .target(name: "Incidents", dependencies: ["GeoCore", "AtomicOutput"]),
         .target(name: "SpatialIndex", dependencies: ["GeoCore"]),
-        .target(name: "Render", dependencies: ["GeoCore", "Projection"]),
+        .target(name: "Render", dependencies: ["GeoCore", "Projection", "AtomicOutput"]),
         .target(name: "Grid", dependencies: ["GeoCore", "Projection", "GEOSBridge"]),
         .target(name: "GEOSBridge", dependencies: ["GeoCore", "CGEOS"]),
         .target(name: "ImageBridge", dependencies: ["CPNG", "CFreeType", "AtomicOutput"]),
