@@ -83,20 +83,40 @@ public struct Shading: Sendable {
     /// up to `threads` threads; the bytes never depend on the thread count.
     public func rgba(of raster: DensityRaster, threads: Int = 1) -> [UInt8] {
         let fit = fitted(to: raster.values)
+        // Pixels as little-endian 32-bit words: one store per pixel.
+        let packed = colorMap.table().map { (UInt32($0.r) | UInt32($0.g) << 8 | UInt32($0.b) << 16 | UInt32($0.a) << 24).littleEndian }
+        let closedForm = classes == nil && scale != .eqHist && zeroIsTransparent && top > 0
+        let scale = scale, top = top
         var bytes = [UInt8](repeating: 0, count: raster.values.count * 4)
         let count = raster.values.count
         let chunks = max(1, min(threads, count / 65_536 + 1))
         raster.values.withUnsafeBufferPointer { values in
-            bytes.withUnsafeMutableBufferPointer { output in
-                let out = UnsafeSendable(output), input = UnsafeSendable(values)
-                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                    for i in count * chunk / chunks..<count * (chunk + 1) / chunks {
-                        let c = fit.color(of: Double(input.value[i]))
-                        guard c.a > 0 else { continue }
-                        out.value[4 * i] = c.r
-                        out.value[4 * i + 1] = c.g
-                        out.value[4 * i + 2] = c.b
-                        out.value[4 * i + 3] = c.a
+            bytes.withUnsafeMutableBytes { raw in
+                let out = UnsafeSendable(raw.bindMemory(to: UInt32.self)), input = UnsafeSendable(values)
+                packed.withUnsafeBufferPointer { packedTable in
+                    let table = UnsafeSendable(packedTable)
+                    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                        let range = count * chunk / chunks..<count * (chunk + 1) / chunks
+                        if closedForm {
+                            // The same arithmetic as `ShadingScale.position`, inlined per scale.
+                            let logTop = log1p(top)
+                            for i in range {
+                                let v = Double(input.value[i])
+                                guard v > 0 else { continue }
+                                let t: Double
+                                switch scale {
+                                case .sqrt: t = min(1, (v / top).squareRoot())
+                                case .log: t = min(1, log1p(v) / logTop)
+                                default: t = min(1, v / top)
+                                }
+                                out.value[i] = table.value[Int((t * 255).rounded())]
+                            }
+                        } else {
+                            for i in range {
+                                let c = fit.color(of: Double(input.value[i]))
+                                out.value[i] = (UInt32(c.r) | UInt32(c.g) << 8 | UInt32(c.b) << 16 | UInt32(c.a) << 24).littleEndian
+                            }
+                        }
                     }
                 }
             }
