@@ -85,19 +85,22 @@ public struct ProjectionLattice: Sendable {
     public func forward(longitude: [Double], latitude: [Double], threads: Int = 2) -> (x: [Double], y: [Double]) {
         precondition(longitude.count == latitude.count, "one latitude per longitude")
         let n = longitude.count
-        var xs = [Double](repeating: 0, count: n), ys = xs
         let chunks = max(1, min(threads, n / 50_000 + 1))
-        xs.withUnsafeMutableBufferPointer { xp in
-            ys.withUnsafeMutableBufferPointer { yp in
+        // Every slot is written below, so the arrays need no zeroing first.
+        var ys: [Double] = []
+        let xs = [Double](unsafeUninitializedCapacity: n) { xp, xCount in
+            ys = [Double](unsafeUninitializedCapacity: n) { yp, yCount in
                 let sx = UnsafeSendable(xp), sy = UnsafeSendable(yp)
                 DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                     for i in n * chunk / chunks..<n * (chunk + 1) / chunks {
                         let p = forward(Point(x: longitude[i], y: latitude[i]))
-                        sx.value[i] = p.x
-                        sy.value[i] = p.y
+                        (sx.value.baseAddress! + i).initialize(to: p.x)
+                        (sy.value.baseAddress! + i).initialize(to: p.y)
                     }
                 }
+                yCount = n
             }
+            xCount = n
         }
         return (xs, ys)
     }

@@ -109,7 +109,7 @@ public struct Shading: Sendable {
                                 case .log: t = min(1, log1p(v) / logTop)
                                 default: t = min(1, v / top)
                                 }
-                                out.value[i] = table.value[Int((t * 255).rounded())]
+                                out.value[i] = table.value[FittedShading.rampIndex(t)]
                             }
                         } else {
                             for i in range {
@@ -182,6 +182,10 @@ public struct FittedShading: Sendable {
             return classIndex(of: value).map { classColors[$0] } ?? .transparent
         }
         guard let t = position(of: value) else { return .transparent }
-        return table[Int((t * 255).rounded())]
+        return table[Self.rampIndex(t)]
     }
+
+    /// The ramp entry for position t in 0...1: round(255 · t), halves up (without a libm call per pixel).
+    @inline(__always)
+    static func rampIndex(_ t: Double) -> Int { Int(t * 255 + 0.5) }
 }
