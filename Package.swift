@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "GeoJSON", dependencies: ["GeoCore", "AtomicOutput", "DecimalText"]),
         .target(name: "Incidents", dependencies: ["GeoCore", "AtomicOutput", "DecimalText"]),
         .target(name: "SpatialIndex", dependencies: ["GeoCore"]),
-        .target(name: "Render", dependencies: ["GeoCore", "Projection"]),
+        .target(name: "Render", dependencies: ["GeoCore", "Projection", "AtomicOutput"]),
         .target(name: "Grid", dependencies: ["GeoCore", "Projection", "GEOSBridge"]),
         .target(name: "GEOSBridge", dependencies: ["GeoCore", "CGEOS"]),
         .target(name: "ImageBridge", dependencies: ["CPNG", "CFreeType", "AtomicOutput", "Render"]),

@@ -1,16 +1,21 @@
 #!/usr/bin/env python3
 """The tools a user would otherwise pick, timed on the benchmark workload; prints one JSON object.
 
-usage: peers.py WORKLOAD_DIR N [--repeat R] [--stages parse,assign]
-needs: numpy, pandas, geopandas, shapely (Benchmarks/run.sh installs them in a virtual environment)
+usage: peers.py WORKLOAD_DIR N [--repeat R] [--stages parse,assign,render]
+needs: numpy, pandas, geopandas, shapely; for render also datashader, scipy, pillow
+(Benchmarks/run.sh installs them in a virtual environment)
 
 Each stage reports the median wall time of R runs in seconds plus what it computed, so the Swift side can check
 that both did the same work:
   parse   pandas.read_csv of incidents_N.csv (rows), geopandas.read_file of cells_500m.geojson (features)
   assign  shapely 2 STRtree query(predicate="within") with the index built and the points parsed (points inside
           a cell), and the whole job in geopandas: read_file + read_csv + sjoin + groupby + to_csv
+  render  the usual Python stand-in for a kernel-density heat map, on the points already parsed: a datashader
+          2048 x 2048 count raster over the cells' bounds, a scipy Gaussian blur (sigma 8 pixels), scaled to 8-bit
+          RGBA and encoded to PNG by Pillow (in memory); each step's median and the median of the whole pipeline
 """
 import argparse
+import io
 import json
 import os
 import statistics
@@ -72,6 +77,40 @@ def main():
                 counts.rename("count").to_csv(os.path.join(d, "counts.csv"))
             return int(joined.cell_id.notna().sum())
         out["geopandas_assign_job"], out["geopandas_assigned"] = timed(args.repeat, whole_job)
+    if "render" in stages:
+        import datashader
+        from PIL import Image
+        from scipy.ndimage import gaussian_filter
+
+        cells = gpd.read_file(cells_path)
+        frame = pd.read_csv(csv_path)
+        minx, miny, maxx, maxy = cells.total_bounds
+        canvas = datashader.Canvas(plot_width=2048, plot_height=2048, x_range=(minx, maxx), y_range=(miny, maxy))
+        canvas.points(frame, "lon", "lat", agg=datashader.count())  # numba compiles on first use: not timed
+
+        def count():
+            return canvas.points(frame, "lon", "lat", agg=datashader.count()).values
+
+        def blur(counts):
+            return gaussian_filter(counts.astype(np.float32), 8)
+
+        def shade(blurred):
+            image = np.zeros((2048, 2048, 4), np.uint8)
+            image[..., 0] = (blurred * 255 / max(1e-9, blurred.max())).clip(0, 255)
+            image[..., 3] = 255
+            return image
+
+        def encode(image):
+            buffer = io.BytesIO()
+            Image.fromarray(image, "RGBA").save(buffer, "PNG")
+            return buffer.getbuffer().nbytes
+
+        out["datashader_count_2048"], counts = timed(args.repeat, count)
+        out["gaussian_blur_sigma8"], blurred = timed(args.repeat, lambda: blur(counts))
+        out["numpy_shade"], image = timed(args.repeat, lambda: shade(blurred))
+        out["pillow_png_encode"], out["pillow_png_bytes"] = timed(args.repeat, lambda: encode(image))
+        out["render_pipeline"], _ = timed(args.repeat, lambda: encode(shade(blur(count()))))
+        out["render_points_counted"] = int(counts.sum())
     print(json.dumps({k: (round(v, 4) if isinstance(v, float) else v) for k, v in out.items()}))
 
 

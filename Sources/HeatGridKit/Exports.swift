@@ -4,6 +4,7 @@
 @_exported import GeoCore
 @_exported import GeoJSON
 @_exported import Grid
+@_exported import ImageBridge
 @_exported import Incidents
 @_exported import Projection
 @_exported import Render

@@ -7,6 +7,11 @@ public enum ColorMap: String, Sendable, CaseIterable {
     /// The classic heat-map ramp: transparent at 0 through yellow and orange to deep red, so the base map
     /// shows through where density is low.
     case heat
+    /// A diverging ramp for Gi* z-scores, blue (cold spots) through white to red (hot spots): ColorBrewer's
+    /// 7-class RdBu reversed. Its stops sit at t = k/6, so 7 classes get exactly ColorBrewer's colours
+    /// (#2166ac #67a9cf #d1e5f0 #f7f7f7 #fddbc7 #ef8a62 #b2182b, for the −3…+3 bins); between stops it
+    /// interpolates linearly.
+    case blueWhiteRed = "blue_white_red"
 
     /// The colour at `t`, clamped to 0...1.
     public func color(at t: Double) -> RGBA {
@@ -16,6 +21,17 @@ public enum ColorMap: String, Sendable, CaseIterable {
         case .inferno: return Self.lookup(ColorMapTables.inferno, t)
         case .magma: return Self.lookup(ColorMapTables.magma, t)
         case .heat: return Self.interpolate(Self.heatStops, t)
+        case .blueWhiteRed: return Self.interpolate(Self.blueWhiteRedStops, t)
+        }
+    }
+
+    /// One colour per class, lowest class first, evenly spaced over the ramp from its low end to its high end.
+    /// The heat ramp is transparent at its low end, so there the classes start one step up and every class shows.
+    public func classColors(count: Int) -> [RGBA] {
+        precondition(count >= 1, "at least one class")
+        guard count > 1 else { return [color(at: 1)] }
+        return (0..<count).map { k in
+            self == .heat ? color(at: Double(k + 1) / Double(count)) : color(at: Double(k) / Double(count - 1))
         }
     }
 
@@ -35,30 +51,16 @@ public enum ColorMap: String, Sendable, CaseIterable {
         (1.00, RGBA(160, 0, 38, 245)),
     ]
 
+    private static let blueWhiteRedStops: [(t: Double, color: RGBA)] =
+        [0x2166AC, 0x67A9CF, 0xD1E5F0, 0xF7F7F7, 0xFDDBC7, 0xEF8A62, 0xB2182B].enumerated().map {
+            (Double($0.offset) / 6, RGBA(hex: UInt32($0.element)))
+        }
+
     private static func interpolate(_ stops: [(t: Double, color: RGBA)], _ t: Double) -> RGBA {
         guard let upper = stops.firstIndex(where: { $0.t >= t }), upper > 0 else { return stops[0].color }
         let (t0, c0) = stops[upper - 1], (t1, c1) = stops[upper]
         let f = (t - t0) / (t1 - t0)
         func mix(_ a: UInt8, _ b: UInt8) -> UInt8 { UInt8((Double(a) + (Double(b) - Double(a)) * f).rounded()) }
         return RGBA(mix(c0.r, c1.r), mix(c0.g, c1.g), mix(c0.b, c1.b), mix(c0.a, c1.a))
-    }
-}
-
-/// How densities map to the ramp's 0...1.
-public enum ShadingScale: String, Sendable, CaseIterable {
-    /// t = v / top.
-    case linear
-    /// t = √(v / top): lifts the shoulders of hot spots so smaller ones stay visible.
-    case sqrt
-    /// t = ln(1 + v) / ln(1 + top).
-    case log
-
-    public func position(_ value: Double, top: Double) -> Double {
-        guard value > 0, top > 0 else { return 0 }
-        switch self {
-        case .linear: return min(1, value / top)
-        case .sqrt: return min(1, (value / top).squareRoot())
-        case .log: return min(1, log1p(value) / log1p(top))
-        }
     }
 }

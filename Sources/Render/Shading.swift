@@ -1,30 +1,191 @@
-/// Turns a density surface into colours.
+import Dispatch
+import Foundation
+
+/// How densities map to the ramp's 0...1.
+public enum ShadingScale: String, Sendable, CaseIterable {
+    /// t = v / top.
+    case linear
+    /// t = √(v / top): lifts the shoulders of hot spots so smaller ones stay visible.
+    case sqrt
+    /// t = ln(1 + v) / ln(1 + top).
+    case log
+    /// Histogram equalisation, like datashader's `eq_hist`: t is the share of the positive values at or below v
+    /// (their empirical distribution function F), rescaled so the smallest positive value sits at 0 and the
+    /// largest at 1: t = (F(v) − F(min)) / (1 − F(min)). Each colour then covers about as many pixels. `top` is
+    /// not used. It depends on all the values, so it needs `Shading.fitted(to:)`.
+    case eqHist = "eq_hist"
+
+    /// The closed-form position of `value` for `top`, clamped to 0...1; 0 for values ≤ 0. `.eqHist` has no
+    /// closed form (it needs the values' distribution, see `FittedShading`); here it gives the linear position.
+    public func position(_ value: Double, top: Double) -> Double {
+        guard value > 0, top > 0 else { return 0 }
+        switch self {
+        case .linear, .eqHist: return min(1, value / top)
+        case .sqrt: return min(1, (value / top).squareRoot())
+        case .log: return min(1, log1p(value) / log1p(top))
+        }
+    }
+}
+
+/// Turns values (a density surface, or one value per cell) into colours: a continuous scale over a colour
+/// ramp, or classes with one colour each.
 public struct Shading: Sendable {
     public var colorMap: ColorMap
     public var scale: ShadingScale
-    /// The value shown at the top of the ramp; larger values saturate.
+    /// The value shown at the top of the ramp; larger values saturate. Not used by `.eqHist` or classes.
     public var top: Double
+    /// When set, values are shown by class (`ColorMap.classColors`) and `scale` and `top` are not used.
+    public var classes: ClassBreaks?
+    /// Zero and negative values are fully transparent, so the base map shows where nothing happened. A classed
+    /// map whose values can be negative or zero on purpose (Gi* z-scores) turns this off.
+    public var zeroIsTransparent: Bool
 
+    /// A continuous scale; zero is transparent.
     public init(colorMap: ColorMap = .heat, scale: ShadingScale = .sqrt, top: Double) {
         self.colorMap = colorMap
         self.scale = scale
         self.top = top
+        classes = nil
+        zeroIsTransparent = true
     }
 
-    /// One pixel per raster cell; zero density is fully transparent so the base map shows.
+    /// Classes, one colour each from `colorMap`.
+    public init(colorMap: ColorMap, classes: ClassBreaks, zeroIsTransparent: Bool = false) {
+        self.colorMap = colorMap
+        scale = .linear
+        top = classes.upperBounds[classes.upperBounds.count - 1]
+        self.classes = classes
+        self.zeroIsTransparent = zeroIsTransparent
+    }
+
+    /// The shading ready to colour values; `.eqHist` learns the distribution of `values` here (other scales
+    /// ignore them).
+    public func fitted(to values: [Float]) -> FittedShading {
+        FittedShading(shading: self, values: scale == .eqHist && classes == nil ? values : [])
+    }
+
+    /// One pixel per raster cell, over a transparent background.
     public func image(of raster: DensityRaster) -> RGBAImage {
+        let bytes = rgba(of: raster)
         var image = RGBAImage(width: raster.width, height: raster.height)
-        let table = colorMap.table()
-        raster.values.withUnsafeBufferPointer { values in
-            for row in 0..<raster.height {
-                for col in 0..<raster.width {
-                    let v = Double(values[row * raster.width + col])
-                    guard v > 0 else { continue }
-                    let t = scale.position(v, top: top)
-                    image.blend(x: col, y: row, table[Int((t * 255).rounded())])
-                }
+        for row in 0..<raster.height {
+            for col in 0..<raster.width {
+                let i = (row * raster.width + col) * 4
+                guard bytes[i + 3] > 0 else { continue }
+                // Source-over onto transparent leaves the source colour unchanged.
+                image.blend(x: col, y: row, RGBA(bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]))
             }
         }
         return image
     }
+
+    /// The shaded raster as 8-bit straight-alpha RGBA bytes, top row first (what `PNGEncoder` takes), computed on
+    /// up to `threads` threads; the bytes never depend on the thread count.
+    public func rgba(of raster: DensityRaster, threads: Int = 1) -> [UInt8] {
+        let fit = fitted(to: raster.values)
+        // Pixels as little-endian 32-bit words: one store per pixel.
+        let packed = colorMap.table().map { (UInt32($0.r) | UInt32($0.g) << 8 | UInt32($0.b) << 16 | UInt32($0.a) << 24).littleEndian }
+        let closedForm = classes == nil && scale != .eqHist && zeroIsTransparent && top > 0
+        let scale = scale, top = top
+        var bytes = [UInt8](repeating: 0, count: raster.values.count * 4)
+        let count = raster.values.count
+        let chunks = max(1, min(threads, count / 65_536 + 1))
+        raster.values.withUnsafeBufferPointer { values in
+            bytes.withUnsafeMutableBytes { raw in
+                let out = UnsafeSendable(raw.bindMemory(to: UInt32.self)), input = UnsafeSendable(values)
+                packed.withUnsafeBufferPointer { packedTable in
+                    let table = UnsafeSendable(packedTable)
+                    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                        let range = count * chunk / chunks..<count * (chunk + 1) / chunks
+                        if closedForm {
+                            // The same arithmetic as `ShadingScale.position`, inlined per scale.
+                            let logTop = log1p(top)
+                            for i in range {
+                                let v = Double(input.value[i])
+                                guard v > 0 else { continue }
+                                let t: Double
+                                switch scale {
+                                case .sqrt: t = min(1, (v / top).squareRoot())
+                                case .log: t = min(1, log1p(v) / logTop)
+                                default: t = min(1, v / top)
+                                }
+                                out.value[i] = table.value[FittedShading.rampIndex(t)]
+                            }
+                        } else {
+                            for i in range {
+                                let c = fit.color(of: Double(input.value[i]))
+                                out.value[i] = (UInt32(c.r) | UInt32(c.g) << 8 | UInt32(c.b) << 16 | UInt32(c.a) << 24).littleEndian
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return bytes
+    }
+}
+
+/// A `Shading` fitted to the values it will colour (histogram equalisation needs them); maps any value to its
+/// colour, for images and for legends.
+public struct FittedShading: Sendable {
+    public let shading: Shading
+    /// The ramp as 256 colours; continuous scales pick entry round(255 · t).
+    private let table: [RGBA]
+    private let classColors: [RGBA]
+    /// eq_hist: the positive values, sorted.
+    private let sortedPositive: [Float]
+    private let lowestShare: Double
+
+    init(shading: Shading, values: [Float]) {
+        self.shading = shading
+        table = shading.colorMap.table()
+        classColors = shading.classes.map { shading.colorMap.classColors(count: $0.classCount) } ?? []
+        var positive = values.filter { $0 > 0 && $0.isFinite }
+        positive.sort()
+        sortedPositive = positive
+        if let lowest = positive.first {
+            lowestShare = Double(Self.countAtOrBelow(lowest, in: positive)) / Double(positive.count)
+        } else {
+            lowestShare = 0
+        }
+    }
+
+    private static func countAtOrBelow(_ v: Float, in sorted: [Float]) -> Int {
+        var low = 0, high = sorted.count
+        while low < high {
+            let mid = (low + high) / 2
+            if sorted[mid] <= v { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    /// The position on the ramp (0...1) of `value` under a continuous scale; nil when the value is shown
+    /// transparent (NaN, or zero or below when zero is transparent) or the shading is classed.
+    public func position(of value: Double) -> Double? {
+        guard !value.isNaN, shading.classes == nil, value > 0 || !shading.zeroIsTransparent else { return nil }
+        guard shading.scale == .eqHist else { return shading.scale.position(value, top: shading.top) }
+        guard !sortedPositive.isEmpty, value > 0 else { return 0 }
+        let share = Double(Self.countAtOrBelow(Float(value), in: sortedPositive)) / Double(sortedPositive.count)
+        guard lowestShare < 1 else { return 1 }
+        return min(1, max(0, (share - lowestShare) / (1 - lowestShare)))
+    }
+
+    /// The class of `value` when classed; nil otherwise or when the value is shown transparent.
+    public func classIndex(of value: Double) -> Int? {
+        guard let classes = shading.classes, value > 0 || !shading.zeroIsTransparent else { return nil }
+        return classes.classIndex(of: value)
+    }
+
+    /// The colour of `value`; transparent for NaN, and for zero and below when zero is transparent.
+    public func color(of value: Double) -> RGBA {
+        if shading.classes != nil {
+            return classIndex(of: value).map { classColors[$0] } ?? .transparent
+        }
+        guard let t = position(of: value) else { return .transparent }
+        return table[Self.rampIndex(t)]
+    }
+
+    /// The ramp entry for position t in 0...1: round(255 · t), halves up (without a libm call per pixel).
+    @inline(__always)
+    static func rampIndex(_ t: Double) -> Int { Int(t * 255 + 0.5) }
 }

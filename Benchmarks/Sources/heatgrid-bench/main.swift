@@ -1,7 +1,8 @@
 // HeatGrid and its Python peers on the same files in the same run; prints ratios and checks answers.
 //
 // usage: heatgrid-bench --workload DIR --points N --python PY --peers peers.py --heatgrid BIN [--repeat R]
-// Benchmarks/run.sh passes all of these. Exit status: 0 all good, 1 a wrong answer, 2 a speed target missed.
+//                       [--stages parse,assign,render]
+// Benchmarks/run.sh passes all but the last (default: every stage). Exit status: 0 all good, 1 a wrong answer, 2 a speed target missed.
 import Dispatch
 import Foundation
 import Glibc
@@ -14,6 +15,7 @@ struct Arguments {
     var peers = "peers/peers.py"
     var heatgrid = "../.build/release/heatgrid"
     var repeats = 5
+    var stages: Set<String> = ["parse", "assign", "render"]
 
     init(_ arguments: [String]) {
         var i = 1
@@ -30,6 +32,7 @@ struct Arguments {
             case "--peers": peers = next()
             case "--heatgrid": heatgrid = next()
             case "--repeat": repeats = Int(next()) ?? repeats
+            case "--stages": stages = Set(next().split(separator: ",").map(String.init))
             default: fatalError("unknown argument \(arguments[i])")
             }
             i += 1
@@ -101,64 +104,94 @@ let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("hea
 try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(atPath: scratch) }
 
+let stages = args.stages
 // The whole command as a user runs it.
-let whole = try median(3) {
+let whole = try stages.contains("assign") ? median(3) {
     try run(args.heatgrid, ["assign", "--cells", cellsPath, "--incidents", csvPath, "--out", scratch + "/assigned.csv",
                             "--counts", scratch + "/counts.csv", "--threads", "2"])
-}
+} : nil
 // Before any Python child runs, so the peak below is heatgrid's own.
 let peakBytes = peakChildResidentBytes()
 
 print("\(args.points) incidents, \(expectedCells) cells; peers running…")
 let peerOutput = try run(args.python, [args.peers, args.workload, String(args.points), "--repeat", "3",
-                                       "--stages", "parse,assign", "--counts-out", scratch + "/peer_counts.csv"])
+                                       "--stages", stages.sorted().joined(separator: ","),
+                                       "--counts-out", scratch + "/peer_counts.csv"])
 let peers = try JSONSerialization.jsonObject(with: peerOutput) as! [String: Any]
 @MainActor func peer(_ key: String) -> Double { peers[key] as! Double }
 var wrong: [String] = []
+var rows: [Row] = []
+var notes: [String] = []
+var indexMet = true
 
-// Parsing.
-let csv = try median(args.repeats) { try IncidentCSVReader.read(path: csvPath) }
-if csv.result.rowsRead != args.points || csv.result.kept != peers["pandas_rows"] as! Int {
-    wrong.append("CSV: read \(csv.result.rowsRead) rows, kept \(csv.result.kept); pandas read \(peers["pandas_rows"]!)")
+// Parsing (the other stages need its results, so it always runs; it is compared when asked for).
+let csv = try median(stages.contains("parse") ? args.repeats : 1) { try IncidentCSVReader.read(path: csvPath) }
+let cells = try median(stages.contains("parse") ? args.repeats : 1) {
+    try BoundaryLayer.load(path: cellsPath, idField: "cell_id", nameField: nil)
 }
-let cells = try median(args.repeats) { try BoundaryLayer.load(path: cellsPath, idField: "cell_id", nameField: nil) }
-if cells.result.count != expectedCells || cells.result.count != peers["geopandas_features"] as! Int {
-    wrong.append("GeoJSON: \(cells.result.count) cells, expected \(expectedCells)")
+if csv.result.rowsRead != args.points || cells.result.count != expectedCells {
+    wrong.append("parse: read \(csv.result.rowsRead) rows and \(cells.result.count) cells")
 }
-
-// Index and assignment, points already parsed.
-let index = try median(args.repeats) { try PolygonIndex(layer: cells.result.polygons, threads: 2) }
+if stages.contains("parse") {
+    if csv.result.kept != peers["pandas_rows"] as! Int {
+        wrong.append("CSV: read \(csv.result.rowsRead) rows, kept \(csv.result.kept); pandas read \(peers["pandas_rows"]!)")
+    }
+    if cells.result.count != peers["geopandas_features"] as! Int {
+        wrong.append("GeoJSON: \(cells.result.count) cells, geopandas read \(peers["geopandas_features"]!)")
+    }
+    rows += [
+        Row(stage: "parse incidents CSV", heatgrid: csv.seconds, peerName: "pandas.read_csv", peer: peer("pandas_read_csv"), target: 5),
+        Row(stage: "parse cells GeoJSON", heatgrid: cells.seconds, peerName: "geopandas.read_file",
+            peer: peer("geopandas_read_file"), target: 3),
+    ]
+}
 let table = csv.result.table
-let assignment = median(max(args.repeats, 11)) { index.result.assign(x: table.longitude, y: table.latitude, threads: 2) }
-let assignOne = median(args.repeats) { index.result.assign(x: table.longitude, y: table.latitude, threads: 1) }
-if assignOne.result != assignment.result { wrong.append("assign: 1 and 2 threads disagree") }
-let (perCell, outside) = index.result.counts(of: assignment.result)
-let assignedCount = perCell.reduce(0, +)
-if assignedCount + outside != args.points { wrong.append("assign: \(assignedCount) + \(outside) != \(args.points)") }
-// shapely's "within" drops points exactly on a boundary, HeatGrid gives them to one cell: with random
-// coordinates none should fall exactly on one, so the per-cell counts must agree exactly.
-let peerCounts = try readCounts(scratch + "/peer_counts.csv")
-let differing = zip(cells.result.ids, perCell).filter { peerCounts[$0.0] != $0.1 }
-if assignedCount != peers["strtree_assigned"] as! Int || !differing.isEmpty {
-    wrong.append("assign: \(assignedCount) assigned vs shapely \(peers["strtree_assigned"]!); \(differing.count) cells differ")
+
+if stages.contains("assign"), let whole {
+    // Index and assignment, points already parsed.
+    let index = try median(args.repeats) { try PolygonIndex(layer: cells.result.polygons, threads: 2) }
+    let assignment = median(max(args.repeats, 11)) { index.result.assign(x: table.longitude, y: table.latitude, threads: 2) }
+    let assignOne = median(args.repeats) { index.result.assign(x: table.longitude, y: table.latitude, threads: 1) }
+    if assignOne.result != assignment.result { wrong.append("assign: 1 and 2 threads disagree") }
+    let (perCell, outside) = index.result.counts(of: assignment.result)
+    let assignedCount = perCell.reduce(0, +)
+    if assignedCount + outside != args.points { wrong.append("assign: \(assignedCount) + \(outside) != \(args.points)") }
+    // shapely's "within" drops points exactly on a boundary, HeatGrid gives them to one cell: with random
+    // coordinates none should fall exactly on one, so the per-cell counts must agree exactly.
+    let peerCounts = try readCounts(scratch + "/peer_counts.csv")
+    let differing = zip(cells.result.ids, perCell).filter { peerCounts[$0.0] != $0.1 }
+    if assignedCount != peers["strtree_assigned"] as! Int || !differing.isEmpty {
+        wrong.append("assign: \(assignedCount) assigned vs shapely \(peers["strtree_assigned"]!); \(differing.count) cells differ")
+    }
+
+    let cliCounts = try readCounts(scratch + "/counts.csv")
+    if zip(cells.result.ids, perCell).contains(where: { cliCounts[$0.0] != $0.1 }) {
+        wrong.append("heatgrid assign: counts.csv differs from the in-process assignment")
+    }
+    rows += [
+        Row(stage: "assign (2 threads)", heatgrid: assignment.seconds, peerName: "shapely STRtree within",
+            peer: peer("strtree_query_within"), target: 150),
+        Row(stage: "assign (1 thread)", heatgrid: assignOne.seconds, peerName: "shapely STRtree within",
+            peer: peer("strtree_query_within"), target: 0),
+        Row(stage: "whole `heatgrid assign`", heatgrid: whole.seconds, peerName: "geopandas read+sjoin+groupby+to_csv",
+            peer: peer("geopandas_assign_job"), target: 10),
+    ]
+    indexMet = index.seconds < 0.050
+    notes.append(String(format: "index build: %.1f ms (target < 50 ms: ", index.seconds * 1e3) + (indexMet ? "met" : "MISSED")
+        + String(format: "), %.1f MB; shapely STRtree build %.1f ms", Double(index.result.memoryFootprint) / 1e6,
+                 peer("strtree_build") * 1e3))
+    notes.append(String(format: "assigned %d, outside %d of %d; peak RSS of `heatgrid assign` %.0f MB (%.1f bytes per incident)",
+                        assignedCount, outside, args.points, Double(peakBytes) / 1e6, Double(peakBytes) / Double(args.points)))
 }
 
-let cliCounts = try readCounts(scratch + "/counts.csv")
-if zip(cells.result.ids, perCell).contains(where: { cliCounts[$0.0] != $0.1 }) {
-    wrong.append("heatgrid assign: counts.csv differs from the in-process assignment")
+if stages.contains("render") {
+    let heatMap = try heatMapStage(longitude: table.longitude, latitude: table.latitude,
+                                   cellsExtent: cells.result.boundingBox, peers: peers, repeats: args.repeats)
+    rows += heatMap.rows
+    notes += heatMap.lines
+    wrong += heatMap.wrong
 }
 
-let rows = [
-    Row(stage: "parse incidents CSV", heatgrid: csv.seconds, peerName: "pandas.read_csv", peer: peer("pandas_read_csv"), target: 5),
-    Row(stage: "parse cells GeoJSON", heatgrid: cells.seconds, peerName: "geopandas.read_file",
-        peer: peer("geopandas_read_file"), target: 3),
-    Row(stage: "assign (2 threads)", heatgrid: assignment.seconds, peerName: "shapely STRtree within",
-        peer: peer("strtree_query_within"), target: 150),
-    Row(stage: "assign (1 thread)", heatgrid: assignOne.seconds, peerName: "shapely STRtree within",
-        peer: peer("strtree_query_within"), target: 0),
-    Row(stage: "whole `heatgrid assign`", heatgrid: whole.seconds, peerName: "geopandas read+sjoin+groupby+to_csv",
-        peer: peer("geopandas_assign_job"), target: 10),
-]
 print("| stage | HeatGrid s | peer | peer s | ratio | target |")
 print("| --- | --- | --- | --- | --- | --- |")
 for row in rows {
@@ -167,12 +200,7 @@ for row in rows {
                  String(format: "%.1fx", row.ratio), target]
     print("| " + cells.joined(separator: " | ") + " |")
 }
-let indexMet = index.seconds < 0.050
-print(String(format: "index build: %.1f ms (target < 50 ms: ", index.seconds * 1e3) + (indexMet ? "met" : "MISSED")
-    + String(format: "), %.1f MB; shapely STRtree build %.1f ms", Double(index.result.memoryFootprint) / 1e6,
-             peer("strtree_build") * 1e3))
-print(String(format: "assigned %d, outside %d of %d; peak RSS of `heatgrid assign` %.0f MB (%.1f bytes per incident)",
-             assignedCount, outside, args.points, Double(peakBytes) / 1e6, Double(peakBytes) / Double(args.points)))
+for note in notes { print(note) }
 if !wrong.isEmpty {
     for w in wrong { print("WRONG: " + w) }
     exit(1)
