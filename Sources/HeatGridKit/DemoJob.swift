@@ -66,13 +66,13 @@ public struct DemoJob: Sendable {
                        categoryCount: incidents.categoryNames.count)
         }
 
-        progress("rendering a \(style.width) px kernel-density map (radius \(Int(style.radius)) m)")
-        let (map, image) = timings.measure("render") {
-            let map = renderHeatMap(layer: layer, longitude: incidents.longitude, latitude: incidents.latitude,
-                                    weights: incidents.weight, style: style, threads: threads)
+        progress("rendering a \(style.width) px kernel-density map")
+        let map = try renderHeatMap(layer: layer, longitude: incidents.longitude, latitude: incidents.latitude,
+                                    weights: incidents.weight, style: style, threads: threads, timings: &timings)
+        let image = timings.measure("decorate") {
             var text = mapText(incidents)
             text.areaLabels = layer.names
-            return (map, decorate(map, layer: layer, text: text, style: style, font: font))
+            return decorate(map, layer: layer, text: text, font: font)
         }
         let png = try timings.measure("encode") {
             try PNGEncoder.encode(rgba: image.pixels, width: image.width, height: image.height)

@@ -7,21 +7,24 @@ public struct MapText: Sendable {
     public var title: String
     public var subtitle: String?
     public var language: Language
-    /// Area names to label, parallel to the layer's polygons (`nil`: no labels).
+    /// Area names to label, parallel to the labelled layer's polygons (`nil`: no labels).
     public var areaLabels: [String]?
+    /// What the legend's numbers are, e.g. "incidents per km²".
+    public var legendCaption: String
 
-    public init(title: String, subtitle: String? = nil, language: Language = .zh, areaLabels: [String]? = nil) {
+    public init(title: String, subtitle: String? = nil, language: Language = .zh, areaLabels: [String]? = nil,
+                legendCaption: String? = nil) {
         self.title = title
         self.subtitle = subtitle
         self.language = language
         self.areaLabels = areaLabels
+        self.legendCaption = legendCaption ?? (language == .zh ? "每平方公里事件数" : "incidents per km²")
     }
 }
 
-/// Draws labels, title block, density legend, scale bar and north arrow onto a rendered heat map, so the PNG
-/// can go into a briefing as it is.
-func decorate(_ map: HeatMap, layer: BoundaryLayer, text mapText: MapText, style: HeatMapStyle,
-              font: FontFace) -> RGBAImage {
+/// Draws labels (of `layer`'s areas), title block, legend, scale bar and north arrow onto a rendered map, so
+/// the PNG can go into a briefing as it is.
+func decorate(_ map: HeatMap, layer: BoundaryLayer, text mapText: MapText, font: FontFace) -> RGBAImage {
     let renderer = TextRenderer(font: font)
     let zh = mapText.language == .zh
     // Sizes follow the image width so a 4,000 px map is as legible as a 1,600 px one.
@@ -39,12 +42,22 @@ func decorate(_ map: HeatMap, layer: BoundaryLayer, text mapText: MapText, style
                            titleStyle: TextStyle(pixelSize: unit * 2, color: RGBA(20, 20, 20)),
                            subtitleStyle: TextStyle(pixelSize: unit + 1, color: RGBA(60, 60, 60))),
                 in: .topLeft, text: renderer)
-    image.place(ColorRampLegend(colorMap: style.colorMap, scale: style.scale, top: map.top,
-                                caption: zh ? "每平方公里事件数" : "incidents per km²",
-                                barLength: max(120, map.image.height / 4), barThickness: max(12, unit),
-                                labelStyle: TextStyle(pixelSize: unit, color: RGBA(40, 40, 40)),
-                                captionStyle: TextStyle(pixelSize: unit + 1, color: RGBA(20, 20, 20))),
-                in: .bottomRight, text: renderer)
+    let labelStyle = TextStyle(pixelSize: unit, color: RGBA(40, 40, 40))
+    let captionStyle = TextStyle(pixelSize: unit + 1, color: RGBA(20, 20, 20))
+    let shading = map.shading.shading
+    if let classes = shading.classes {
+        let colors = shading.colorMap.classColors(count: classes.classCount)
+        let labels = ClassedLegend.rangeLabels(breaks: [min(map.lowestValue, classes.upperBounds[0])] + classes.upperBounds)
+        image.place(ClassedLegend(entries: zip(colors, labels).map { ClassedLegend.Entry(color: $0, label: $1) },
+                                  caption: mapText.legendCaption, swatch: PixelSize(width: unit * 2, height: unit + 2),
+                                  labelStyle: labelStyle, captionStyle: captionStyle),
+                    in: .bottomRight, text: renderer)
+    } else {
+        image.place(ColorRampLegend(colorMap: shading.colorMap, scale: shading.scale, top: shading.top,
+                                    caption: mapText.legendCaption, barLength: max(120, map.image.height / 4),
+                                    barThickness: max(12, unit), labelStyle: labelStyle, captionStyle: captionStyle),
+                    in: .bottomRight, text: renderer)
+    }
     image.place(ScaleBar(canvas: map.canvas, metreUnit: zh ? "米" : "m", kilometreUnit: zh ? "公里" : "km"),
                 in: .bottomLeft, text: renderer)
     image.place(NorthArrow(letter: zh ? "北" : "N"), in: .topRight, text: renderer)

@@ -11,7 +11,10 @@ struct HeatGridCommand: ParsableCommand {
               heatgrid demo                       # Jiaxing districts, 200,000 sample incidents → output/demo/
               heatgrid demo --lang en --timings   # English labels, stage times as JSON on stderr
             """,
-        subcommands: [DemoCommand.self, AssignCommand.self, GridCommand.self, ConvertCommand.self, CheckLayerCommand.self]
+        subcommands: [
+            DemoCommand.self, AssignCommand.self, HeatmapCommand.self, ChoroplethCommand.self, GridCommand.self,
+            ConvertCommand.self, CheckLayerCommand.self,
+        ]
     )
 }
 
