@@ -165,6 +165,25 @@ extension KernelDensityTests {
         }
     }
 
+    /// Binning spreads a point over the four pixel centres around it, so the binned support is the radius
+    /// give or take 1.5 pixels (√2 rounded up), at two pixel sizes.
+    @Test func binnedRadiusIsInMetresWithinOneAndAHalfPixels() {
+        for width in [200, 500] {
+            let canvas = Self.canvas(width: width)
+            let s = canvas.pixelSize
+            let raster = KernelDensity.estimate(x: [305_013], y: [3_404_987], on: canvas, radius: 1_000, method: .binned)
+            for row in 0..<raster.height {
+                for col in 0..<raster.width {
+                    let cx = 300_000 + (Double(col) + 0.5) * s, cy = 3_410_000 - (Double(row) + 0.5) * s
+                    let d = ((cx - 305_013) * (cx - 305_013) + (cy - 3_404_987) * (cy - 3_404_987)).squareRoot()
+                    if d < 1_000 - 1.5 * s { #expect(raster[col, row] > 0) }
+                    if d > 1_000 + 1.5 * s { #expect(raster[col, row] == 0) }
+                }
+            }
+            #expect(abs(raster.totalMass(pixelSize: s) - 1) < 0.005)
+        }
+    }
+
     @Test func binnedSurfaceIsIdenticalForAnyThreadCount() {
         let canvas = Self.canvas(width: 300)
         let p = Self.scatter(count: 5_000, seed: 4)
