@@ -47,7 +47,12 @@ func decorate(_ map: HeatMap, layer: BoundaryLayer, text mapText: MapText, font:
     let shading = map.shading.shading
     if let classes = shading.classes {
         let colors = shading.colorMap.classColors(count: classes.classCount)
-        let labels = ClassedLegend.rangeLabels(breaks: [min(map.lowestValue, classes.upperBounds[0])] + classes.upperBounds)
+        let bounds = classes.upperBounds
+        // The first class starts at the lowest value shown; when nothing falls below its bound (a change map's
+        // mirrored classes), it gets the width of the next class.
+        let lower = map.lowestValue < bounds[0] || bounds.count < 2 ? min(map.lowestValue, bounds[0])
+            : bounds[0] - (bounds[1] - bounds[0])
+        let labels = ClassedLegend.rangeLabels(breaks: [lower] + bounds)
         image.place(ClassedLegend(entries: zip(colors, labels).map { ClassedLegend.Entry(color: $0, label: $1) },
                                   caption: mapText.legendCaption, swatch: PixelSize(width: unit * 2, height: unit + 2),
                                   labelStyle: labelStyle, captionStyle: captionStyle),
