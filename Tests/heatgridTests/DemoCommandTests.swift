@@ -27,7 +27,7 @@ struct DemoCommandTests {
         let timingLine = result.stderr.split(separator: "\n").last.map(String.init) ?? ""
         let timings = try JSONSerialization.jsonObject(with: Data(timingLine.utf8)) as? [String: Double]
         let stages = Set(timings.map { Array($0.keys) } ?? [])
-        #expect(stages.isSuperset(of: ["parse_cells", "index", "assign", "render", "write"]))
+        #expect(stages.isSuperset(of: ["parse_cells", "index", "assign", "kde", "shade", "encode", "write"]))
     }
 
     @Test func sameSeedSameBytes() throws {
