@@ -1,5 +1,4 @@
 import GeoCore
-import ImageBridge
 import Projection
 import Render
 import SpatialIndex
@@ -24,21 +23,8 @@ public struct ChoroplethJob: Sendable {
     public var value = Value.count
     /// With a split time: each cell shows (incidents at or after it) − (incidents before it), on a diverging ramp.
     public var splitTime: Int64?
-    public var csvOptions = IncidentCSVOptions()
-    public var categories: Set<String>?
-    public var incidentDatum = Datum.wgs84
-    public var layerDatum = Datum.wgs84
-    public var classes = ClassSpec(method: .natural, count: 5)
-    public var breaksPath: String?
-    public var saveBreaksPath: String?
-    public var style = HeatMapStyle()
-    public var title: String?
-    public var subtitle: String?
-    public var language = Language.zh
-    public var fontPath: String?
-    public var worldFile = false
-    public var threads = 2
-    public var validation = LayerValidation.reject
+    /// Classes default to natural breaks, 5 classes.
+    public var settings = MapSettings()
 
     public init(cellsPath: String, idField: String, incidentsPath: String, outputPath: String) {
         self.cellsPath = cellsPath
@@ -61,8 +47,9 @@ public struct ChoroplethJob: Sendable {
 
     public func run(progress: (String) -> Void = { _ in }) throws -> Report {
         var timings = Timings()
-        let font: FontFace
-        do { font = try FontFace.cjk(path: fontPath) } catch { throw HeatGridError("\(error)") }
+        let font = try settings.loadFont()
+        let pinned = try settings.pinnedBreaks()
+        let threads = settings.threads, validation = settings.validation
         progress("reading \(cellsPath)")
         let cells = try timings.measure("parse_cells") {
             try BoundaryLayer.load(path: cellsPath, idField: idField, nameField: nil, validation: validation,
@@ -74,10 +61,9 @@ public struct ChoroplethJob: Sendable {
             }
         }
         progress("reading \(incidentsPath)")
-        let input = IncidentInput(path: incidentsPath, csvOptions: csvOptions, categories: categories,
-                                  incidentDatum: incidentDatum, layerDatum: layerDatum,
-                                  rejectsPath: rejectsPath(besides: outputPath))
-        let incidents = try timings.measure("parse_incidents") { try input.read() }
+        let incidents = try timings.measure("parse_incidents") {
+            try settings.readIncidents(incidentsPath, besides: outputPath)
+        }
         if splitTime != nil && incidents.table.time == nil {
             throw HeatGridError("\(incidentsPath): a change map (--split) needs a time column")
         }
@@ -93,42 +79,23 @@ public struct ChoroplethJob: Sendable {
         }
         let (values, outside) = timings.measure("aggregate") { cellValues(assignment, incidents.table, cells) }
 
-        let shading: Shading
-        if let breaksPath {
-            do { shading = shadingFor(try ClassBreaks.read(path: breaksPath)) } catch { throw HeatGridError("\(error)") }
-        } else if splitTime != nil {
-            shading = shadingFor(Self.symmetricBreaks(values))
-        } else {
-            let breaks = classes.breaks(of: values) ?? (try! ClassBreaks(upperBounds: [1]))
-            shading = shadingFor(breaks)
-        }
+        let breaks = pinned ?? (splitTime != nil ? Self.symmetricBreaks(values)
+            : (settings.classes ?? ClassSpec(method: .natural, count: 5)).breaks(of: values))
+            ?? (try! ClassBreaks(upperBounds: [1]))  // no cell has an incident: one class, everything in it
+        // Counts and densities: empty cells stay uncoloured. Changes: zero is a class of its own (white).
+        let shading = Shading(colorMap: splitTime == nil ? settings.style.colorMap : .blueWhiteRed, classes: breaks,
+                              zeroIsTransparent: splitTime == nil)
         let map = timings.measure("shade") {
-            renderCellMap(layer: cells, values: values, shading: shading, overlay: overlay, style: style)
+            renderCellMap(layer: cells, values: values, shading: shading, overlay: overlay, style: settings.style)
         }
-        let image = timings.measure("decorate") {
-            decorate(map, layer: overlay ?? cells, text: mapText(incidents.table.count, labels: overlay?.names), font: font)
-        }
-        let png = try timings.measure("encode") { try PNGEncoder.encode(rgba: image.pixels, width: image.width, height: image.height) }
         progress("writing \(outputPath)")
-        var files = [outputPath]
-        try timings.measure("write") {
-            try writeAtomically(png, to: outputPath)
-            if worldFile { files += try writeWorldFile(for: outputPath, canvas: map.canvas) }
-            if let saveBreaksPath, let breaks = shading.classes {
-                try breaks.write(to: saveBreaksPath)
-                files.append(saveBreaksPath)
-            }
-        }
+        var files = try settings.write(map, labelling: overlay ?? cells,
+                                       text: mapText(incidents.table.count, labels: overlay?.names), font: font,
+                                       to: outputPath, timings: &timings)
         if let path = incidents.rejectsPath { files.append(path) }
         return Report(rowsRead: incidents.rowsRead, rejected: incidents.rejected, filteredOut: incidents.filteredOut,
                       assigned: incidents.table.count - outside, outside: outside, cellCount: cells.count,
-                      breaks: shading.classes?.upperBounds ?? [], files: files, timings: timings)
-    }
-
-    private func shadingFor(_ breaks: ClassBreaks) -> Shading {
-        // Counts and densities: empty cells stay uncoloured. Changes: zero is a class of its own (white).
-        Shading(colorMap: splitTime == nil ? style.colorMap : .blueWhiteRed, classes: breaks,
-                zeroIsTransparent: splitTime == nil)
+                      breaks: breaks.upperBounds, files: files, timings: timings)
     }
 
     /// Per cell: the count, the density (per km² in the layer's UTM zone), or the change across `splitTime`.
@@ -161,7 +128,7 @@ public struct ChoroplethJob: Sendable {
     }
 
     private func mapText(_ count: Int, labels: [String]?) -> MapText {
-        let zh = language == .zh
+        let zh = settings.language == .zh
         let shown = NiceNumbers.format(Double(count), maximumDecimals: 0)
         let defaultTitle: String
         let caption: String
@@ -176,8 +143,9 @@ public struct ChoroplethJob: Sendable {
             defaultTitle = zh ? "网格事件密度" : "Incident density per cell"
             caption = zh ? "每平方公里事件数" : "incidents per km²"
         }
-        return MapText(title: title ?? defaultTitle, subtitle: subtitle ?? (zh ? "\(shown) 起" : "\(shown) incidents"),
-                       language: language, areaLabels: labels, legendCaption: caption)
+        return MapText(title: settings.title ?? defaultTitle,
+                       subtitle: settings.subtitle ?? (zh ? "\(shown) 起" : "\(shown) incidents"),
+                       language: settings.language, areaLabels: labels, legendCaption: caption)
     }
 }
 

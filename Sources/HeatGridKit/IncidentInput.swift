@@ -43,10 +43,3 @@ struct IncidentInput {
                       rejectsPath: read.rejected > 0 ? rejectsPath : nil)
     }
 }
-
-/// `out/map.png` → `out/map.rejects.csv`: rejected rows next to the main output.
-func rejectsPath(besides output: String) -> String {
-    let nameStart = output.lastIndex(of: "/").map { output.index(after: $0) } ?? output.startIndex
-    let stem = output[nameStart...].lastIndex(of: ".").map { output[..<$0] } ?? output[...]
-    return stem + ".rejects.csv"
-}

@@ -59,23 +59,7 @@ struct ChoroplethCommand: ParsableCommand {
             job.splitTime = split.flatMap(ISO8601Time.unixSeconds)
             job.boundariesPath = boundaries
             job.boundaryLevel = boundaryLevel
-            job.csvOptions.encoding = map.encoding
-            job.incidentDatum = map.datum
-            job.layerDatum = map.boundaryDatum
-            job.categories = map.categories
-            job.style.width = map.size
-            job.style.transparentBackground = map.transparent
-            if let colormap = map.colormap { job.style.colorMap = colormap }
-            if let spec = try map.classSpec { job.classes = spec }
-            job.breaksPath = map.breaks
-            job.saveBreaksPath = map.saveBreaks
-            job.title = map.title
-            job.subtitle = map.subtitle
-            job.fontPath = map.font
-            job.worldFile = map.worldFile
-            job.language = common.lang
-            job.threads = common.threads
-            job.validation = common.validation
+            job.settings = try map.settings(common)
             let report = try job.run(progress: progressLine)
             let zh = common.lang == .zh
             print(zh

@@ -59,27 +59,11 @@ struct HeatmapCommand: ParsableCommand {
             var job = HeatmapJob(incidentsPath: incidents, boundariesPath: boundaries, outputPath: outputPath)
             job.level = level
             job.nameField = nameField.isEmpty ? nil : nameField
-            job.csvOptions.encoding = map.encoding
-            job.incidentDatum = map.datum
-            job.layerDatum = map.boundaryDatum
-            job.categories = map.categories
-            job.style.width = map.size
-            job.style.radius = radius
-            job.style.kernel = kernel
-            job.style.scale = scale
-            job.style.transparentBackground = map.transparent
-            if let colormap = map.colormap { job.style.colorMap = colormap }
-            job.classes = try map.classSpec
-            job.breaksPath = map.breaks
-            job.saveBreaksPath = map.saveBreaks
-            job.title = map.title
-            job.subtitle = map.subtitle
-            job.fontPath = map.font
-            job.worldFile = map.worldFile
+            job.settings = try map.settings(common)
+            job.settings.style.radius = radius
+            job.settings.style.kernel = kernel
+            job.settings.style.scale = scale
             job.rasterPath = raster
-            job.language = common.lang
-            job.threads = common.threads
-            job.validation = common.validation
             let report = try job.run(progress: progressLine)
             let zh = common.lang == .zh
             print(zh

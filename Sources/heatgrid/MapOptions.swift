@@ -60,6 +60,29 @@ struct MapOptions: ParsableArguments {
         }
     }
 
+    /// The settings these options and the common ones say.
+    func settings(_ common: CommonOptions) throws -> MapSettings {
+        var settings = MapSettings()
+        settings.csvOptions.encoding = encoding
+        settings.incidentDatum = datum
+        settings.layerDatum = boundaryDatum
+        settings.categories = categories
+        settings.style.width = size
+        settings.style.transparentBackground = transparent
+        if let colormap { settings.style.colorMap = colormap }
+        settings.classes = try classSpec
+        settings.breaksPath = breaks
+        settings.saveBreaksPath = saveBreaks
+        settings.title = title
+        settings.subtitle = subtitle
+        settings.fontPath = font
+        settings.worldFile = worldFile
+        settings.language = common.lang
+        settings.threads = common.threads
+        settings.validation = common.validation
+        return settings
+    }
+
     func validate() throws {
         guard (64...16_384).contains(size) else { throw ValidationError("--size must be between 64 and 16384") }
         _ = try classSpec
