@@ -11,29 +11,39 @@ enum ByteScanning {
         return ~(((t & lows) &+ lows) | t) & highs
     }
 
-    /// The number of `\n` bytes in `[p, p + n)`, 32 bytes per step: matching lanes are all ones (-1), so
-    /// subtracting the mask counts them; 255 steps fit in a byte lane before it is summed.
-    static func countNewlines(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
+    /// The number of `\n` bytes in `[p, p + n)` and whether a `"` is among them, 32 bytes per step: matching
+    /// lanes are all ones (-1), so subtracting the mask counts them; 255 steps fit in a byte lane before it is
+    /// summed.
+    static func countNewlinesAndQuotes(_ p: UnsafePointer<UInt8>, _ n: Int) -> (newlines: Int, hasQuote: Bool) {
         var count = 0
+        var quoteCount = 0
         var i = 0
         let raw = UnsafeRawPointer(p)
         let newline = SIMD32<UInt8>(repeating: 0x0A)
+        let quote = SIMD32<UInt8>(repeating: 0x22)
         while i + 32 <= n {
             var lanes = SIMD32<UInt8>(repeating: 0)
+            var quoteLanes = SIMD32<UInt8>(repeating: 0)
             var steps = 0
             while steps < 255 && i + 32 <= n {
                 let v = raw.loadUnaligned(fromByteOffset: i, as: SIMD32<UInt8>.self)
                 lanes &-= unsafeBitCast(v .== newline, to: SIMD32<UInt8>.self)
+                quoteLanes &-= unsafeBitCast(v .== quote, to: SIMD32<UInt8>.self)
                 i += 32
                 steps += 1
             }
-            for k in 0..<32 { count &+= Int(lanes[k]) }
+            for k in 0..<32 {
+                count &+= Int(lanes[k])
+                quoteCount &+= Int(quoteLanes[k])
+            }
         }
+        var hasQuote = quoteCount != 0
         while i < n {
             if p[i] == 0x0A { count &+= 1 }
+            if p[i] == 0x22 { hasQuote = true }
             i += 1
         }
-        return count
+        return (count, hasQuote)
     }
 
     /// The first position in `[from, end)` holding `,` or `\n`, or `end`.

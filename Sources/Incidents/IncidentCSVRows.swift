@@ -1,3 +1,5 @@
+import Glibc
+
 /// The row loop of `IncidentCSVReader`: one pass over bytes, no `String` per row.
 extension IncidentCSVReader {
     /// Field content spans of the current row (quotes excluded) and whether a field holds doubled quotes.
@@ -63,22 +65,24 @@ extension IncidentCSVReader {
         }
     }
 
-    /// Parses the rows in `[start, end)`, which begins at a row start on physical line `firstLine`.
-    /// Columns get room for the rows of `[start, reserveThrough)` (at most one per newline, plus one).
-    static func parseChunk(_ base: UnsafePointer<UInt8>, start: Int, end: Int, reserveThrough: Int, firstLine: Int,
-                           layout: Layout, invalidOffsets: [Int], encodingName: String) -> ChunkOutput
+    /// Parses the rows in `[start, end)`, which begins at a row start on physical line `firstLine`, writing the
+    /// kept rows to `columns` (room for `capacity` rows: at least one per newline in the range, plus one when the
+    /// range does not end with a newline). With `releasingPages`, the range lies in a read-only file mapping and
+    /// the whole pages already parsed are handed back to the kernel as the loop goes (they would count in the
+    /// process's memory while the table grows; the file's page cache keeps them).
+    static func parseChunk(_ base: UnsafePointer<UInt8>, start: Int, end: Int, firstLine: Int, newlineCount: Int,
+                           into columns: ColumnSlots, capacity: Int, layout: Layout, invalidOffsets: [Int],
+                           encodingName: String, releasingPages: Bool) -> ChunkOutput
     {
         var out = ChunkOutput()
         out.firstLine = firstLine
-        out.newlineCount = ByteScanning.countNewlines(base + start, end - start)
-        let capacity = out.newlineCount + 1
-            + (reserveThrough > end ? ByteScanning.countNewlines(base + end, reserveThrough - end) : 0)
-        out.longitude.reserveCapacity(capacity)
-        out.latitude.reserveCapacity(capacity)
-        if layout.time != nil { out.time.reserveCapacity(capacity) }
-        if layout.weight != nil { out.weight.reserveCapacity(capacity) }
-        out.category.reserveCapacity(capacity)
-        out.idSpans.reserveCapacity(capacity)
+        out.newlineCount = newlineCount
+        let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let pageMask = ~(pageSize - 1)
+        // Offsets are page aligned exactly when addresses are: a mapping starts on a page.
+        var releasedThrough = (start + pageSize - 1) & pageMask
+        let releaseStep = 8 << 20
+        var kept = 0
 
         let expectedFields = layout.fieldCount
         let fields = FieldSpans(capacity: expectedFields)
@@ -92,6 +96,12 @@ extension IncidentCSVReader {
         var p = start
         var line = firstLine
         while p < end {
+            if releasingPages && p - releasedThrough >= releaseStep {
+                let through = p & pageMask
+                madvise(UnsafeMutableRawPointer(mutating: base + releasedThrough), through - releasedThrough,
+                        MADV_DONTNEED)
+                releasedThrough = through
+            }
             // Blank line: only spaces, tabs and CR before the newline.
             var q = p
             while q < end {
@@ -248,24 +258,27 @@ extension IncidentCSVReader {
                     categoryIndex = index
                 }
 
-                out.longitude.append(lon)
-                out.latitude.append(lat)
-                if layout.time != nil { out.time.append(seconds) }
-                if layout.weight != nil { out.weight.append(weight) }
-                out.category.append(categoryIndex)
+                // Rows never outnumber the room reserved (one per newline, plus an unterminated last row).
+                precondition(kept < capacity, "more rows than newlines")
+                columns.longitude[kept] = lon
+                columns.latitude[kept] = lat
+                columns.time?[kept] = seconds
+                columns.weight?[kept] = weight
+                columns.category[kept] = categoryIndex
                 if let k = layout.id {
                     if fields.escaped[k] {
                         scratch = fieldBytes(b, fields, k)
-                        out.idSpans.append(scratch.withUnsafeBufferPointer {
+                        columns.idSpans[kept] = scratch.withUnsafeBufferPointer {
                             IncidentIDs.encode($0, bytes: &out.idBytes)
-                        })
+                        }
                     } else {
-                        out.idSpans.append(IncidentIDs.encode(
-                            UnsafeBufferPointer(start: b + idStart, count: idEnd - idStart), bytes: &out.idBytes))
+                        columns.idSpans[kept] = IncidentIDs.encode(
+                            UnsafeBufferPointer(start: b + idStart, count: idEnd - idStart), bytes: &out.idBytes)
                     }
                 } else {
-                    out.idSpans.append(UInt64(out.rowsRead))
+                    columns.idSpans[kept] = UInt64(out.rowsRead)
                 }
+                kept += 1
             }
             if let reason {
                 let raw = String(decoding: UnsafeBufferPointer(start: b + rowStart, count: rowEnd - rowStart),
@@ -273,6 +286,7 @@ extension IncidentCSVReader {
                 out.rejects.append(IncidentReject(line: rowLine, reason: reason, row: raw))
             }
         }
+        out.kept = kept
         return out
     }
 }
