@@ -1,11 +1,12 @@
 /// Word-at-a-time (SWAR) byte searches: 8 bytes per step without SIMD intrinsics.
+@usableFromInline
 enum ByteScanning {
     @usableFromInline static let ones: UInt64 = 0x0101_0101_0101_0101
     @usableFromInline static let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
     @usableFromInline static let highs: UInt64 = 0x8080_8080_8080_8080
 
     /// High bit set in each byte of `word` equal to `byte`, and in no other (exact, no false positives).
-    @inline(__always)
+    @inlinable @inline(__always)
     static func matches(_ word: UInt64, _ byte: UInt8) -> UInt64 {
         let t = word ^ (ones &* UInt64(byte))
         return ~(((t & lows) &+ lows) | t) & highs
