@@ -122,6 +122,28 @@ public enum IncidentCSVReader {
     public static func read(path: String, options: IncidentCSVOptions = IncidentCSVOptions()) throws(IncidentReadError)
         -> IncidentReadResult
     {
+        do {
+            return try withFileBytes(path: path) { (bytes, isMapping) throws(IncidentReadError) in
+                try read(buffer: bytes, name: path, options: options, isFileMapping: isMapping)
+            }
+        } catch let error as IncidentReadError {
+            throw error
+        } catch {
+            // `withFileBytes` throws only `IncidentReadError`s of its own and the body's.
+            throw IncidentReadError(path: path, message: "\(error)")
+        }
+    }
+
+    /// Calls `body` with the bytes of the file at `path`: mapped into memory (not copied) when it is a regular
+    /// file, else read to its end (a pipe). The bytes are valid only inside `body`.
+    public static func withFileBytes<R>(path: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R {
+        try withFileBytes(path: path) { bytes, _ in try body(bytes) }
+    }
+
+    /// `withFileBytes`, telling `body` whether the bytes are a private read-only file mapping.
+    static func withFileBytes<R, E: Error>(path: String, _ body: (UnsafeBufferPointer<UInt8>, Bool) throws(E) -> R)
+        throws -> R
+    {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw IncidentReadError(path: path, message: "cannot open: \(String(cString: strerror(errno)))")
@@ -134,12 +156,12 @@ public enum IncidentCSVReader {
                mapping != MAP_FAILED
             {
                 defer { munmap(mapping, size) }
-                let bytes = UnsafeBufferPointer(start: mapping.assumingMemoryBound(to: UInt8.self), count: size)
-                return try read(buffer: bytes, name: path, options: options, isFileMapping: true)
+                return try body(UnsafeBufferPointer(start: mapping.assumingMemoryBound(to: UInt8.self), count: size),
+                                true)
             }
         }
         let bytes = try readStream(descriptor, path: path)
-        return try read(bytes: bytes, name: path, options: options)
+        return try bytes.withUnsafeBufferPointer { buffer throws(E) in try body(buffer, false) }
     }
 
     /// Reads CSV bytes; `name` labels errors (a path or description).

@@ -2,10 +2,12 @@ import Glibc
 
 /// The row loop of `IncidentCSVReader`: one pass over bytes, no `String` per row.
 extension IncidentCSVReader {
-    /// Field content spans of the current row (quotes excluded) and whether a field holds doubled quotes.
-    private struct FieldSpans {
+    /// Field spans of the current row: content (quotes excluded), where the field begins (its first byte after
+    /// the previous comma) and whether it holds doubled quotes. Only the first `capacity` fields are recorded.
+    struct FieldSpans {
         let start: UnsafeMutablePointer<Int>
         let end: UnsafeMutablePointer<Int>
+        let rawStart: UnsafeMutablePointer<Int>
         let escaped: UnsafeMutablePointer<Bool>
         let capacity: Int
 
@@ -13,21 +15,105 @@ extension IncidentCSVReader {
             self.capacity = capacity
             start = .allocate(capacity: capacity)
             end = .allocate(capacity: capacity)
+            rawStart = .allocate(capacity: capacity)
             escaped = .allocate(capacity: capacity)
             start.initialize(repeating: 0, count: capacity)
             end.initialize(repeating: 0, count: capacity)
+            rawStart.initialize(repeating: 0, count: capacity)
             escaped.initialize(repeating: false, count: capacity)
         }
 
         func deallocate() {
             start.deallocate()
             end.deallocate()
+            rawStart.deallocate()
             escaped.deallocate()
         }
     }
 
+    /// How one row splits: where the next row starts, where its text ends (line ending excluded), its fields.
+    struct RowSplit {
+        var next: Int
+        var rowEnd: Int
+        var fieldCount: Int
+        /// Line breaks inside quoted fields.
+        var innerNewlines: Int
+        /// The row ended with a newline (not with the end of the bytes).
+        var terminated: Bool
+        var problem: CSVRowProblem?
+    }
+
+    /// Splits the row starting at `start` (not a blank line) into fields, recording their spans in `fields`.
+    /// A quote opens a quoted field only as the field's first byte; inside, `""` is a quote and newlines are
+    /// text. After a closing quote only spaces, tabs and CR may come before the comma or newline.
+    @inline(__always)
+    static func splitRow(_ b: UnsafePointer<UInt8>, from start: Int, end: Int, fields: FieldSpans) -> RowSplit {
+        var p = start
+        var fieldCount = 0
+        var innerNewlines = 0
+        var problem: CSVRowProblem? = nil
+        fieldLoop: while true {
+            let fieldStart = p
+            var contentStart = p
+            var contentEnd: Int
+            var escaped = false
+            if p < end && b[p] == 0x22 {
+                p += 1
+                contentStart = p
+                while true {
+                    if p >= end {
+                        problem = .unterminatedQuote
+                        break fieldLoop
+                    }
+                    let c = b[p]
+                    if c == 0x22 {
+                        if p + 1 < end && b[p + 1] == 0x22 {
+                            escaped = true
+                            p += 2
+                            continue
+                        }
+                        break
+                    }
+                    if c == 0x0A { innerNewlines += 1 }
+                    p += 1
+                }
+                contentEnd = p
+                p += 1
+                while p < end && (b[p] == 0x20 || b[p] == 0x09 || b[p] == 0x0D) { p += 1 }
+                if p < end && b[p] != 0x2C && b[p] != 0x0A {
+                    if problem == nil { problem = .textAfterClosingQuote(field: fieldCount + 1) }
+                    while p < end && b[p] != 0x2C && b[p] != 0x0A { p += 1 }
+                }
+            } else {
+                p = ByteScanning.fieldEnd(b, from: p, end: end)
+                contentEnd = p
+                if contentEnd > contentStart && b[contentEnd - 1] == 0x0D && (p == end || b[p] == 0x0A) {
+                    contentEnd -= 1
+                }
+            }
+            if fieldCount < fields.capacity {
+                fields.start[fieldCount] = contentStart
+                fields.end[fieldCount] = contentEnd
+                fields.rawStart[fieldCount] = fieldStart
+                fields.escaped[fieldCount] = escaped
+            }
+            fieldCount += 1
+            if p < end && b[p] == 0x2C {
+                p += 1
+                continue
+            }
+            break
+        }
+        var rowEnd = p
+        let terminated = p < end
+        if terminated { p += 1 }  // past the newline
+        if rowEnd > start && b[rowEnd - 1] == 0x0D { rowEnd -= 1 }
+        return RowSplit(next: p, rowEnd: rowEnd, fieldCount: fieldCount, innerNewlines: innerNewlines,
+                        terminated: terminated, problem: problem)
+    }
+
     /// The bytes of field `k` with doubled quotes undone and surrounding spaces and tabs removed.
-    private static func fieldBytes(_ base: UnsafePointer<UInt8>, _ fields: FieldSpans, _ k: Int) -> [UInt8] {
+    static func fieldBytes(_ base: UnsafePointer<UInt8>, _ fields: FieldSpans, _ k: Int) -> [UInt8] {
         var s = fields.start[k]
         var e = fields.end[k]
         while s < e && DecimalParsing.isBlank(base[s]) { s += 1 }
@@ -118,65 +204,12 @@ extension IncidentCSVReader {
             let rowStart = p
             let rowLine = line
             out.rowsRead += 1
-            var fieldCount = 0
-            var reason: String? = nil
-
-            fieldLoop: while true {
-                var contentStart = p
-                var contentEnd: Int
-                var escaped = false
-                if p < end && b[p] == 0x22 {
-                    p += 1
-                    contentStart = p
-                    while true {
-                        if p >= end {
-                            reason = "unterminated quoted field"
-                            break fieldLoop
-                        }
-                        let c = b[p]
-                        if c == 0x22 {
-                            if p + 1 < end && b[p + 1] == 0x22 {
-                                escaped = true
-                                p += 2
-                                continue
-                            }
-                            break
-                        }
-                        if c == 0x0A { line += 1 }
-                        p += 1
-                    }
-                    contentEnd = p
-                    p += 1
-                    while p < end && (b[p] == 0x20 || b[p] == 0x09 || b[p] == 0x0D) { p += 1 }
-                    if p < end && b[p] != 0x2C && b[p] != 0x0A {
-                        if reason == nil { reason = "text after the closing quote of field \(fieldCount + 1)" }
-                        while p < end && b[p] != 0x2C && b[p] != 0x0A { p += 1 }
-                    }
-                } else {
-                    p = ByteScanning.fieldEnd(b, from: p, end: end)
-                    contentEnd = p
-                    if contentEnd > contentStart && b[contentEnd - 1] == 0x0D && (p == end || b[p] == 0x0A) {
-                        contentEnd -= 1
-                    }
-                }
-                if fieldCount < expectedFields {
-                    fields.start[fieldCount] = contentStart
-                    fields.end[fieldCount] = contentEnd
-                    fields.escaped[fieldCount] = escaped
-                }
-                fieldCount += 1
-                if p < end && b[p] == 0x2C {
-                    p += 1
-                    continue
-                }
-                break
-            }
-            var rowEnd = p
-            if p < end {  // at the newline
-                p += 1
-                line += 1
-            }
-            if rowEnd > rowStart && b[rowEnd - 1] == 0x0D { rowEnd -= 1 }
+            let split = splitRow(b, from: p, end: end, fields: fields)
+            p = split.next
+            line += split.innerNewlines + (split.terminated ? 1 : 0)
+            let fieldCount = split.fieldCount
+            let rowEnd = split.rowEnd
+            var reason: String? = split.problem.map(\.reason)
 
             row: do {
                 if reason != nil { break row }
