@@ -16,6 +16,8 @@ public struct IncidentCSVOptions: Sendable {
     public var parallel: Bool
     /// Files with fewer data bytes are parsed in one pass (threads do not pay below a few megabytes).
     var parallelThresholdBytes = 4 << 20
+    /// When reading a mapped file, parsed pages are released every this many bytes (tests make it small).
+    var releaseStepBytes = 8 << 20
 
     public init(encoding: IncidentTextEncoding = .auto, longitudeColumn: String? = nil,
                 latitudeColumn: String? = nil, idColumn: String? = nil, timeColumn: String? = nil,
@@ -496,11 +498,11 @@ public enum IncidentCSVReader {
 
         let attempt = parseChunks(base, bounds: bounds, census: census, firstLine: firstDataLine, layout: layout,
                                   invalidOffsets: invalidOffsets, encodingName: encodingName,
-                                  releasingPages: releasingPages)
+                                  releaseStep: releasingPages ? options.releaseStepBytes : nil)
         guard var result = attempt ?? parseChunks(
             base, bounds: [dataStart, end], census: [ChunkCensus(newlines: census.reduce(0) { $0 + $1.newlines })],
             firstLine: firstDataLine, layout: layout, invalidOffsets: invalidOffsets, encodingName: encodingName,
-            releasingPages: releasingPages)
+            releaseStep: releasingPages ? options.releaseStepBytes : nil)
         else {
             // One pass never holds more names than indices allow.
             preconditionFailure("category names exceed UInt16 indices in a single pass")
@@ -530,7 +532,7 @@ public enum IncidentCSVReader {
     /// then reject rows, so the caller re-reads in one pass).
     private static func parseChunks(_ base: UnsafePointer<UInt8>, bounds: [Int], census: [ChunkCensus],
                                     firstLine: Int, layout: Layout, invalidOffsets: [Int], encodingName: String,
-                                    releasingPages: Bool) -> IncidentReadResult?
+                                    releaseStep: Int?) -> IncidentReadResult?
     {
         let chunkCount = bounds.count - 1
         // Room per chunk: a row per newline, plus one for a last row without a newline.
@@ -548,7 +550,7 @@ public enum IncidentCSVReader {
                 outputs = [parseChunk(base, start: bounds[0], end: bounds[1], firstLine: firstLine,
                                       newlineCount: census[0].newlines, into: slots, capacity: capacities[0],
                                       layout: layout, invalidOffsets: invalidOffsets, encodingName: encodingName,
-                                      releasingPages: releasingPages)]
+                                      releaseStep: releaseStep)]
             } else {
                 let shared = SharedBytes(base: base)
                 let results = ChunkSlots<ChunkOutput>(count: chunkCount)
@@ -559,7 +561,7 @@ public enum IncidentCSVReader {
                         shared.base, start: bounds[k], end: bounds[k + 1], firstLine: k == 0 ? firstLine : 0,
                         newlineCount: census[k].newlines, into: slots.advanced(by: offsets[k]),
                         capacity: capacities[k], layout: layout, invalidOffsets: invalidOffsets,
-                        encodingName: encodingName, releasingPages: releasingPages)
+                        encodingName: encodingName, releaseStep: releaseStep)
                 }
                 outputs = results.values
             }

@@ -62,7 +62,15 @@ extension IncidentCSVReader {
                 contentStart = p
                 while true {
                     if p >= end {
+                        // The open field runs to the end of the bytes.
                         problem = .unterminatedQuote
+                        if fieldCount < fields.capacity {
+                            fields.start[fieldCount] = contentStart
+                            fields.end[fieldCount] = end
+                            fields.rawStart[fieldCount] = fieldStart
+                            fields.escaped[fieldCount] = escaped
+                        }
+                        fieldCount += 1
                         break fieldLoop
                     }
                     let c = b[p]
@@ -153,12 +161,12 @@ extension IncidentCSVReader {
 
     /// Parses the rows in `[start, end)`, which begins at a row start on physical line `firstLine`, writing the
     /// kept rows to `columns` (room for `capacity` rows: at least one per newline in the range, plus one when the
-    /// range does not end with a newline). With `releasingPages`, the range lies in a read-only file mapping and
-    /// the whole pages already parsed are handed back to the kernel as the loop goes (they would count in the
-    /// process's memory while the table grows; the file's page cache keeps them).
+    /// range does not end with a newline). With a `releaseStep`, the range lies in a read-only file mapping and
+    /// the whole pages already parsed are handed back to the kernel every `releaseStep` bytes (they would count
+    /// in the process's memory while the table grows; the file's page cache keeps them).
     static func parseChunk(_ base: UnsafePointer<UInt8>, start: Int, end: Int, firstLine: Int, newlineCount: Int,
                            into columns: ColumnSlots, capacity: Int, layout: Layout, invalidOffsets: [Int],
-                           encodingName: String, releasingPages: Bool) -> ChunkOutput
+                           encodingName: String, releaseStep: Int?) -> ChunkOutput
     {
         var out = ChunkOutput()
         out.firstLine = firstLine
@@ -167,7 +175,8 @@ extension IncidentCSVReader {
         let pageMask = ~(pageSize - 1)
         // Offsets are page aligned exactly when addresses are: a mapping starts on a page.
         var releasedThrough = (start + pageSize - 1) & pageMask
-        let releaseStep = 8 << 20
+        let releasing = releaseStep != nil
+        let step = max(releaseStep ?? 0, pageSize)
         var kept = 0
 
         let expectedFields = layout.fieldCount
@@ -182,7 +191,7 @@ extension IncidentCSVReader {
         var p = start
         var line = firstLine
         while p < end {
-            if releasingPages && p - releasedThrough >= releaseStep {
+            if releasing && p - releasedThrough >= step {
                 let through = p & pageMask
                 madvise(UnsafeMutableRawPointer(mutating: base + releasedThrough), through - releasedThrough,
                         MADV_DONTNEED)
