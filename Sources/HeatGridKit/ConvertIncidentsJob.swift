@@ -8,7 +8,7 @@ import Projection
 /// (found by the incident reader's header aliases), which are replaced by the converted values with
 /// `precision` decimals. Rows are split by the incident reader's `CSVRowScanner`, so convert and the reader see
 /// the same rows and fields. Rows whose coordinates cannot be read (not a number, out of range, a field count
-/// different from the header's, broken quoting) are left out and listed in the rejects file as
+/// different from the header's, an unterminated quote) are left out and listed in the rejects file as
 /// `line,reason,row`; blank lines are copied and are not rows. Invariant: converted + rejected = rows read.
 public struct ConvertIncidentsJob: Sendable {
     public var inputPath: String
@@ -122,9 +122,10 @@ public struct ConvertIncidentsJob: Sendable {
                 CSVRecords.appendField(bytes[row.start..<row.contentEnd], to: &out.rejects)
                 out.rejects.append(UInt8(ascii: "\n"))
             }
-            if let problem = row.problem {
-                reject(problem == .unterminatedQuote
-                       ? "a quoted field is not closed before the end of the file" : problem.reason)
+            // Text after a closing quote leaves the fields' bounds clear, so such rows are rewritten like any
+            // other (only their coordinates matter here).
+            if row.problem == .unterminatedQuote {
+                reject("a quoted field is not closed before the end of the file")
                 continue
             }
             guard row.fieldCount == fieldCount else {
