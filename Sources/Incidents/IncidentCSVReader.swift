@@ -16,8 +16,6 @@ public struct IncidentCSVOptions: Sendable {
     public var parallel: Bool
     /// Files with fewer data bytes are parsed in one pass (threads do not pay below a few megabytes).
     var parallelThresholdBytes = 4 << 20
-    /// When reading a mapped file, parsed pages are released every this many bytes (tests make it small).
-    var releaseStepBytes = 8 << 20
 
     public init(encoding: IncidentTextEncoding = .auto, longitudeColumn: String? = nil,
                 latitudeColumn: String? = nil, idColumn: String? = nil, timeColumn: String? = nil,
@@ -128,9 +126,18 @@ public enum IncidentCSVReader {
     public static func read(path: String, options: IncidentCSVOptions = IncidentCSVOptions()) throws(IncidentReadError)
         -> IncidentReadResult
     {
+        try read(path: path, options: options, releaseStepBytes: 8 << 20)
+    }
+
+    /// `read(path:options:)` releasing parsed pages of a mapped file every `releaseStepBytes` (tests make it
+    /// small). A parameter, not an option: a new stored property would change the layout of a public struct.
+    static func read(path: String, options: IncidentCSVOptions, releaseStepBytes: Int) throws(IncidentReadError)
+        -> IncidentReadResult
+    {
         do {
             return try withFileBytes(path: path) { (bytes, isMapping) throws(IncidentReadError) in
-                try read(buffer: bytes, name: path, options: options, isFileMapping: isMapping)
+                try read(buffer: bytes, name: path, options: options,
+                         releaseStep: isMapping ? releaseStepBytes : nil)
             }
         } catch let error as IncidentReadError {
             throw error
@@ -180,9 +187,10 @@ public enum IncidentCSVReader {
         }
     }
 
-    /// `isFileMapping`: `buffer` is a private read-only mapping of a file, whose parsed pages may be released.
+    /// With a `releaseStep`, `buffer` is a private read-only mapping of a file whose parsed pages are released
+    /// every `releaseStep` bytes.
     static func read(buffer: UnsafeBufferPointer<UInt8>, name: String, options: IncidentCSVOptions,
-                     isFileMapping: Bool = false)
+                     releaseStep: Int? = nil)
         throws(IncidentReadError) -> IncidentReadResult
     {
         var invalidOffsets: [Int] = []
@@ -200,7 +208,7 @@ public enum IncidentCSVReader {
         }
         if encoding == .utf8 {
             return try parse(buffer, name: name, options: options, invalidOffsets: invalidOffsets,
-                             encoding: .utf8, encodingName: "UTF-8", releasingPages: isFileMapping)
+                             encoding: .utf8, encodingName: "UTF-8", releaseStep: releaseStep)
         }
         let converted: [UInt8]
         do {
@@ -444,7 +452,7 @@ public enum IncidentCSVReader {
 
     static func parse(_ buffer: UnsafeBufferPointer<UInt8>, name: String, options: IncidentCSVOptions,
                       invalidOffsets: [Int], encoding: IncidentTextEncoding, encodingName: String,
-                      releasingPages: Bool = false)
+                      releaseStep: Int? = nil)
         throws(IncidentReadError) -> IncidentReadResult
     {
         guard let base = buffer.baseAddress, buffer.count > 0 else {
@@ -507,11 +515,11 @@ public enum IncidentCSVReader {
 
         let attempt = parseChunks(base, bounds: bounds, census: census, firstLine: firstDataLine, layout: layout,
                                   invalidOffsets: invalidOffsets, encodingName: encodingName,
-                                  releaseStep: releasingPages ? options.releaseStepBytes : nil)
+                                  releaseStep: releaseStep)
         guard var result = attempt ?? parseChunks(
             base, bounds: [dataStart, end], census: [ChunkCensus(newlines: census.reduce(0) { $0 + $1.newlines })],
             firstLine: firstDataLine, layout: layout, invalidOffsets: invalidOffsets, encodingName: encodingName,
-            releaseStep: releasingPages ? options.releaseStepBytes : nil)
+            releaseStep: releaseStep)
         else {
             // One pass never holds more names than indices allow.
             preconditionFailure("category names exceed UInt16 indices in a single pass")

@@ -274,7 +274,6 @@ struct IncidentCSVReaderChunkTests {
     static func options(parallel: Bool) -> IncidentCSVOptions {
         var options = IncidentCSVOptions(parallel: parallel)
         options.parallelThresholdBytes = 0
-        options.releaseStepBytes = 4096
         return options
     }
 
@@ -284,7 +283,8 @@ struct IncidentCSVReaderChunkTests {
         let path = Fixtures.temporaryFolder("chunks") + "/incidents.csv"
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         // The mapped file is parsed in chunks with pages released every 4 KB; the copy in one pass.
-        let mapped = try IncidentCSVReader.read(path: path, options: Self.options(parallel: true))
+        let mapped = try IncidentCSVReader.read(path: path, options: Self.options(parallel: true),
+                                                releaseStepBytes: 4096)
         let single = try IncidentCSVReader.read(bytes: Array(text.utf8), name: "mem",
                                                 options: Self.options(parallel: false))
         #expect(mapped.table == single.table)
