@@ -103,7 +103,8 @@ public struct AssignJob: Sendable {
 
         progress("writing \(assignedPath)")
         try timings.measure("write") {
-            try writeAssignment(table: table, assignment: assignment, cellIDs: layer.ids, to: assignedPath)
+            try writeAssignment(table: table, assignment: assignment, cellIDs: layer.ids, to: assignedPath,
+                                threads: threads)
             if let countsPath {
                 try writeAtomically(to: countsPath) { out in
                     try out.write("cell_id,count\n")
@@ -124,51 +125,109 @@ public struct AssignJob: Sendable {
 }
 
 /// `id,cell_id` per incident in input order; an empty cell_id means outside every cell.
-/// Rows are formatted in parallel chunks and written in order; cell ids come from one flat byte buffer so the
-/// per-row work is two copies.
+/// Batches of rows are formatted in parallel, each thread into its own reused byte buffer, and written in order.
+/// Per row the work is a word store for a short id and word copies of the cell id (the cell bytes are padded so
+/// copying whole words never reads past them).
 func writeAssignment(table: IncidentTable, assignment: [Int32], cellIDs: [String], to path: String,
                      threads: Int = 2) throws {
+    precondition(assignment.count == table.count, "one assignment per incident")
     let quotedIDs = cellIDs.map { Array(csvField($0).utf8) }
-    let cellBytes = quotedIDs.flatMap { $0 }
+    let cellBytes = quotedIDs.flatMap { $0 } + repeatElement(0, count: 8)
     let cellOffsets = quotedIDs.reduce(into: [0]) { offsets, id in offsets.append(offsets.last! + id.count) }
-    let chunkRows = 1 << 18
+    let widestCell = quotedIDs.map(\.count).max() ?? 0
+    let chunkRows = 1 << 17
     let chunkCount = (table.count + chunkRows - 1) / chunkRows
+    let lanes = FormatBuffers(count: max(1, min(threads, 8)))
     try writeAtomically(to: path) { out in
         try out.write("id,cell_id\n")
         var next = 0
         while next < chunkCount {
-            let batch = min(chunkCount - next, threads)
+            let batch = min(chunkCount - next, lanes.count)
             let first = next
-            var chunks = [[UInt8]](repeating: [], count: batch)
-            chunks.withUnsafeMutableBufferPointer { slots in
-                let slots = SendableBox(slots)
-                DispatchQueue.concurrentPerform(iterations: batch) { k in
-                    let lower = (first + k) * chunkRows, upper = min(table.count, lower + chunkRows)
-                    var bytes: [UInt8] = []
-                    bytes.reserveCapacity((upper - lower) * 24)
+            DispatchQueue.concurrentPerform(iterations: batch) { k in
+                let lower = (first + k) * chunkRows, upper = min(table.count, lower + chunkRows)
+                assignment.withUnsafeBufferPointer { assignment in
                     cellBytes.withUnsafeBufferPointer { cells in
-                        for row in lower..<upper {
-                            table.withIDBytes(at: row) { id in
-                                if id.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") }) {
-                                    bytes.append(contentsOf: csvField(String(decoding: id, as: UTF8.self)).utf8)
-                                } else {
-                                    bytes.append(contentsOf: id)
-                                }
-                            }
-                            bytes.append(UInt8(ascii: ","))
-                            let cell = Int(assignment[row])
-                            if cell >= 0 {
-                                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: cells[cellOffsets[cell]..<cellOffsets[cell + 1]]))
-                            }
-                            bytes.append(UInt8(ascii: "\n"))
+                        cellOffsets.withUnsafeBufferPointer { offsets in
+                            lanes.format(lane: k, rows: lower..<upper, table: table, assignment: assignment,
+                                         cells: cells.baseAddress!, cellOffsets: offsets, widestCell: widestCell)
                         }
                     }
-                    slots.value[k] = bytes
                 }
             }
-            for chunk in chunks { try out.write(chunk) }
+            for k in 0..<batch { try out.write(UnsafeBufferPointer(start: lanes.bytes[k], count: lanes.used[k])) }
             next += batch
         }
+    }
+}
+
+/// One growable byte buffer per formatting thread, reused from batch to batch; thread `k` touches only slot `k`.
+private final class FormatBuffers: @unchecked Sendable {
+    let count: Int
+    let bytes: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>>
+    let capacity: UnsafeMutablePointer<Int>
+    let used: UnsafeMutablePointer<Int>
+
+    init(count: Int) {
+        self.count = count
+        bytes = .allocate(capacity: count)
+        capacity = .allocate(capacity: count)
+        used = .allocate(capacity: count)
+        for k in 0..<count {
+            (bytes + k).initialize(to: .allocate(capacity: 1 << 20))
+            (capacity + k).initialize(to: 1 << 20)
+            (used + k).initialize(to: 0)
+        }
+    }
+
+    deinit {
+        for k in 0..<count { bytes[k].deallocate() }
+        bytes.deallocate()
+        capacity.deallocate()
+        used.deallocate()
+    }
+
+    /// Makes room for `needed` bytes in slot `lane`, keeping the first `kept`.
+    private func reserve(lane: Int, _ needed: Int, keeping kept: Int) {
+        guard needed > capacity[lane] else { return }
+        let larger = max(needed, capacity[lane] * 2)
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
+        grown.update(from: bytes[lane], count: kept)
+        bytes[lane].deallocate()
+        bytes[lane] = grown
+        capacity[lane] = larger
+    }
+
+    /// Formats `id,cell_id\n` for `rows` into slot `lane`.
+    func format(lane: Int, rows: Range<Int>, table: IncidentTable, assignment: UnsafeBufferPointer<Int32>,
+                cells: UnsafePointer<UInt8>, cellOffsets: UnsafeBufferPointer<Int>, widestCell: Int) {
+        var n = 0
+        // Room for the widest cell, rounded up to whole words, and the separators.
+        let cellRoom = (widestCell + 7) & ~7
+        let ids = table.ids
+        for row in rows {
+            // A quoted id doubles at most every byte and adds two quotes; short ids are stored as a word.
+            let needed = n + max(2 * ids.byteCount(at: row) + 2, 8) + cellRoom + 2
+            if needed > capacity[lane] { reserve(lane: lane, needed, keeping: n) }
+            let out = bytes[lane]
+            n += ids.writeCSVField(at: row, to: out + n)
+            out[n] = UInt8(ascii: ",")
+            n += 1
+            let cell = Int(assignment[row])
+            if cell >= 0 {
+                let start = cellOffsets[cell], length = cellOffsets[cell + 1] - start
+                var copied = 0
+                while copied < length {
+                    let word = UnsafeRawPointer(cells + start + copied).loadUnaligned(as: UInt64.self)
+                    UnsafeMutableRawPointer(out + n + copied).storeBytes(of: word, as: UInt64.self)
+                    copied += 8
+                }
+                n += length
+            }
+            out[n] = UInt8(ascii: "\n")
+            n += 1
+        }
+        used[lane] = n
     }
 }
 

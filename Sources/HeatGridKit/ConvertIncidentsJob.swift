@@ -1,10 +1,13 @@
-import Foundation
+import GeoCore
+import Incidents
+import Projection
 
 /// `heatgrid convert --incidents`: an incident CSV's coordinates from one datum to another, nothing else changed.
 ///
 /// The header and every byte of every row are copied as they are except the longitude and latitude fields
 /// (found by the incident reader's header aliases), which are replaced by the converted values with
-/// `precision` decimals. Rows whose coordinates cannot be read (not a number, out of range, a field count
+/// `precision` decimals. Rows are split by the incident reader's `CSVRowScanner`, so convert and the reader see
+/// the same rows and fields. Rows whose coordinates cannot be read (not a number, out of range, a field count
 /// different from the header's, an unterminated quote) are left out and listed in the rejects file as
 /// `line,reason,row`; blank lines are copied and are not rows. Invariant: converted + rejected = rows read.
 public struct ConvertIncidentsJob: Sendable {
@@ -46,14 +49,17 @@ public struct ConvertIncidentsJob: Sendable {
         guard (0...12).contains(precision) else { throw HeatGridError("--precision must be between 0 and 12") }
         var timings = Timings()
         progress("reading \(inputPath)")
-        let data = try timings.measure("parse_incidents") { () throws -> [UInt8] in
-            guard let data = FileManager.default.contents(atPath: inputPath) else {
-                throw HeatGridError("\(inputPath): cannot read the file")
+        // The file is mapped, not copied; rows are split by the incident reader's own scanner.
+        let result = try timings.measure("convert") { () throws -> Converted in
+            do {
+                return try IncidentCSVReader.withFileBytes(path: inputPath) { bytes in
+                    progress("converting coordinates from \(from.rawValue) to \(to.rawValue)")
+                    return try convert(bytes)
+                }
+            } catch let error as IncidentReadError {
+                throw HeatGridError("\(error)")
             }
-            return [UInt8](data)
         }
-        progress("converting coordinates from \(from.rawValue) to \(to.rawValue)")
-        let result = try timings.measure("convert") { try data.withUnsafeBufferPointer { try convert($0) } }
         progress("writing \(outputPath)")
         try timings.measure("write") {
             try writeAtomically(result.output, to: outputPath)
@@ -76,20 +82,17 @@ public struct ConvertIncidentsJob: Sendable {
         var out = Converted()
         out.output.reserveCapacity(bytes.count + bytes.count / 8)
         // BOM and blank lines before the header are copied with it, as the reader skips them.
-        var p = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
-        var line = 1
-        var header: CSVRecord?
-        while p < bytes.count {
-            let record = CSVRecords.record(in: bytes, from: p)
-            p = record.end
-            line += 1 + record.innerLineBreaks
-            if !CSVRecords.isBlank(bytes, record.start..<record.contentEnd) {
-                header = record
+        let bom = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
+        var rows = CSVRowScanner(bytes, from: bom)
+        var headerEnd: Int?
+        while let row = rows.next() {
+            if !row.isBlank {
+                headerEnd = row.end
                 break
             }
         }
-        guard let header else { throw HeatGridError("\(inputPath): the file is empty (no header row)") }
-        let headerBytes = Array(bytes[0..<header.end])
+        guard let headerEnd else { throw HeatGridError("\(inputPath): the file is empty (no header row)") }
+        let headerBytes = Array(bytes[0..<headerEnd])
         out.output.append(contentsOf: headerBytes)
         let names: [String]
         let columns: (longitude: Int, latitude: Int)
@@ -100,54 +103,58 @@ public struct ConvertIncidentsJob: Sendable {
             throw HeatGridError("\(error)")
         }
         out.columns = (names[columns.longitude], names[columns.latitude])
-        let fieldCount = header.fields.count
+        let fieldCount = names.count
         // The two fields in file order, so a row is rewritten front to back.
         let first = min(columns.longitude, columns.latitude), second = max(columns.longitude, columns.latitude)
 
-        while p < bytes.count {
-            let record = CSVRecords.record(in: bytes, from: p)
-            let recordLine = line
-            p = record.end
-            line += 1 + record.innerLineBreaks
-            if CSVRecords.isBlank(bytes, record.start..<record.contentEnd) {
-                out.output.append(contentsOf: bytes[record.start..<record.end])
+        while let row = rows.next() {
+            if row.isBlank {
+                out.output.append(contentsOf: bytes[row.start..<row.end])
                 continue
             }
             out.rows += 1
             func reject(_ reason: String) {
                 out.rejected += 1
-                out.rejects.append(contentsOf: String(recordLine).utf8)
+                out.rejects.append(contentsOf: String(row.line).utf8)
                 out.rejects.append(UInt8(ascii: ","))
                 CSVRecords.appendField(reason.utf8, to: &out.rejects)
                 out.rejects.append(UInt8(ascii: ","))
-                CSVRecords.appendField(bytes[record.start..<record.contentEnd], to: &out.rejects)
+                CSVRecords.appendField(bytes[row.start..<row.contentEnd], to: &out.rejects)
                 out.rejects.append(UInt8(ascii: "\n"))
             }
-            if record.unterminatedQuote { reject("a quoted field is not closed before the end of the file"); continue }
-            guard record.fields.count == fieldCount else {
-                reject("row has \(record.fields.count) fields, the header has \(fieldCount)")
+            // Text after a closing quote leaves the fields' bounds clear, so such rows are rewritten like any
+            // other (only their coordinates matter here).
+            if row.problem == .unterminatedQuote {
+                reject("a quoted field is not closed before the end of the file")
+                continue
+            }
+            guard row.fieldCount == fieldCount else {
+                reject("row has \(row.fieldCount) fields, the header has \(fieldCount)")
                 continue
             }
             func coordinate(_ column: Int, _ role: String, limit: Double) -> Double? {
-                let text = CSVRecords.unquoted(bytes, record.fields[column])
-                guard !text.isEmpty else { reject("\(role) is empty"); return nil }
+                if let value = rows.number(inField: column), abs(value) <= limit { return value }
+                let text = rows.text(ofField: column)
                 let shown = String(decoding: text.prefix(40), as: UTF8.self)
-                guard let value = CSVRecords.decimal(text) else { reject("\(role) '\(shown)' is not a number"); return nil }
-                guard abs(value) <= limit else {
+                if text.isEmpty {
+                    reject("\(role) is empty")
+                } else if rows.number(inField: column) == nil {
+                    reject("\(role) '\(shown)' is not a number")
+                } else {
                     reject("\(role) '\(shown)' is outside [-\(Int(limit)), \(Int(limit))]")
-                    return nil
                 }
-                return value
+                return nil
             }
             guard let longitude = coordinate(columns.longitude, "longitude", limit: 180),
                   let latitude = coordinate(columns.latitude, "latitude", limit: 90) else { continue }
             let converted = DatumConversion.convert(Point(x: longitude, y: latitude), from: from, to: to)
             func value(_ column: Int) -> Double { column == columns.longitude ? converted.x : converted.y }
-            out.output.append(contentsOf: bytes[record.start..<record.fields[first].lowerBound])
+            let firstField = rows.field(first).raw, secondField = rows.field(second).raw
+            out.output.append(contentsOf: bytes[row.start..<firstField.lowerBound])
             CSVRecords.appendFixed(value(first), decimals: precision, to: &out.output)
-            out.output.append(contentsOf: bytes[record.fields[first].upperBound..<record.fields[second].lowerBound])
+            out.output.append(contentsOf: bytes[firstField.upperBound..<secondField.lowerBound])
             CSVRecords.appendFixed(value(second), decimals: precision, to: &out.output)
-            out.output.append(contentsOf: bytes[record.fields[second].upperBound..<record.end])
+            out.output.append(contentsOf: bytes[secondField.upperBound..<row.end])
             out.converted += 1
         }
         return out

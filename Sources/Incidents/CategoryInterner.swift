@@ -14,13 +14,29 @@ struct CategoryInterner {
     /// The largest number of distinct categories (indices are `UInt16`).
     static let capacity = Int(UInt16.max) + 1
 
+    /// A multiplicative hash over 8-byte words (category names are short: one or two multiplications).
     @inline(__always)
     private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
-        for b in bytes {
-            h = (h ^ UInt64(b)) &* 0x100_0000_01b3
+        let k: UInt64 = 0x9E37_79B9_7F4A_7C15
+        let n = bytes.count
+        var h = UInt64(truncatingIfNeeded: n) &* k
+        guard let p = bytes.baseAddress else { return Int(truncatingIfNeeded: h ^ (h >> 32)) }
+        var i = 0
+        while i + 8 <= n {
+            h = (h ^ UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)) &* k
+            i += 8
         }
-        return Int(truncatingIfNeeded: h ^ (h >> 29))
+        if i < n {
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < n {
+                tail |= UInt64(p[i]) << shift
+                shift += 8
+                i += 1
+            }
+            h = (h ^ tail) &* k
+        }
+        return Int(truncatingIfNeeded: h ^ (h >> 32))
     }
 
     /// The index of `bytes`, adding it if new; nil when the table already holds `capacity` names.

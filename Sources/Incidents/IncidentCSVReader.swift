@@ -119,8 +119,44 @@ public enum IncidentCSVReader {
     static let weightAliases = ["weight", "权重"]
 
     /// Reads the file at `path` (mapped into memory, not copied, when it is a regular file).
+    ///
+    /// Memory: the table's columns are allocated once, at one slot per line, and each parsing thread writes its
+    /// rows straight into its part of them; the mapped file's pages are handed back as they are parsed. Reading
+    /// thus holds at most the file plus the table (34 bytes per row for `id,lon,lat,time,category`).
     public static func read(path: String, options: IncidentCSVOptions = IncidentCSVOptions()) throws(IncidentReadError)
         -> IncidentReadResult
+    {
+        try read(path: path, options: options, releaseStepBytes: 8 << 20)
+    }
+
+    /// `read(path:options:)` releasing parsed pages of a mapped file every `releaseStepBytes` (tests make it
+    /// small). A parameter, not an option: a new stored property would change the layout of a public struct.
+    static func read(path: String, options: IncidentCSVOptions, releaseStepBytes: Int) throws(IncidentReadError)
+        -> IncidentReadResult
+    {
+        do {
+            return try withFileBytes(path: path) { (bytes, isMapping) throws(IncidentReadError) in
+                try read(buffer: bytes, name: path, options: options,
+                         releaseStep: isMapping ? releaseStepBytes : nil)
+            }
+        } catch let error as IncidentReadError {
+            throw error
+        } catch {
+            // `withFileBytes` throws only `IncidentReadError`s of its own and the body's.
+            throw IncidentReadError(path: path, message: "\(error)")
+        }
+    }
+
+    /// Calls `body` with the bytes of the file at `path`: mapped into memory (not copied) when it is a regular
+    /// file, else read to its end (a pipe). The bytes are valid only inside `body`. Throws `IncidentReadError`
+    /// when the file cannot be opened or read, and whatever `body` throws.
+    public static func withFileBytes<R>(path: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R {
+        try withFileBytes(path: path) { bytes, _ in try body(bytes) }
+    }
+
+    /// `withFileBytes`, telling `body` whether the bytes are a private read-only file mapping.
+    static func withFileBytes<R, E: Error>(path: String, _ body: (UnsafeBufferPointer<UInt8>, Bool) throws(E) -> R)
+        throws -> R
     {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
@@ -134,12 +170,12 @@ public enum IncidentCSVReader {
                mapping != MAP_FAILED
             {
                 defer { munmap(mapping, size) }
-                let bytes = UnsafeBufferPointer(start: mapping.assumingMemoryBound(to: UInt8.self), count: size)
-                return try read(buffer: bytes, name: path, options: options)
+                return try body(UnsafeBufferPointer(start: mapping.assumingMemoryBound(to: UInt8.self), count: size),
+                                true)
             }
         }
         let bytes = try readStream(descriptor, path: path)
-        return try read(bytes: bytes, name: path, options: options)
+        return try bytes.withUnsafeBufferPointer { buffer throws(E) in try body(buffer, false) }
     }
 
     /// Reads CSV bytes; `name` labels errors (a path or description).
@@ -151,7 +187,10 @@ public enum IncidentCSVReader {
         }
     }
 
-    static func read(buffer: UnsafeBufferPointer<UInt8>, name: String, options: IncidentCSVOptions)
+    /// With a `releaseStep`, `buffer` is a private read-only mapping of a file whose parsed pages are released
+    /// every `releaseStep` bytes.
+    static func read(buffer: UnsafeBufferPointer<UInt8>, name: String, options: IncidentCSVOptions,
+                     releaseStep: Int? = nil)
         throws(IncidentReadError) -> IncidentReadResult
     {
         var invalidOffsets: [Int] = []
@@ -169,7 +208,7 @@ public enum IncidentCSVReader {
         }
         if encoding == .utf8 {
             return try parse(buffer, name: name, options: options, invalidOffsets: invalidOffsets,
-                             encoding: .utf8, encodingName: "UTF-8")
+                             encoding: .utf8, encodingName: "UTF-8", releaseStep: releaseStep)
         }
         let converted: [UInt8]
         do {
@@ -313,8 +352,8 @@ public enum IncidentCSVReader {
     }
 
     /// Result slots written by one parsing thread each.
-    private final class ChunkSlots: @unchecked Sendable {
-        let slots: UnsafeMutablePointer<ChunkOutput?>
+    private final class ChunkSlots<Value>: @unchecked Sendable {
+        let slots: UnsafeMutablePointer<Value?>
         let count: Int
         init(count: Int) {
             self.count = count
@@ -325,10 +364,95 @@ public enum IncidentCSVReader {
             slots.deinitialize(count: count)
             slots.deallocate()
         }
+        var values: [Value] { (0..<count).map { slots[$0]! } }
+    }
+
+    /// Where parsed rows are written: the table's columns, allocated once, each parsing thread at its own offset.
+    struct ColumnSlots: @unchecked Sendable {
+        var longitude: UnsafeMutablePointer<Double>
+        var latitude: UnsafeMutablePointer<Double>
+        var time: UnsafeMutablePointer<Int64>?
+        var category: UnsafeMutablePointer<UInt16>
+        var weight: UnsafeMutablePointer<Float>?
+        /// Id words; without an id column, the 1-based data row number within the chunk.
+        var idSpans: UnsafeMutablePointer<UInt64>
+
+        func advanced(by n: Int) -> ColumnSlots {
+            ColumnSlots(longitude: longitude + n, latitude: latitude + n, time: time.map { $0 + n },
+                        category: category + n, weight: weight.map { $0 + n }, idSpans: idSpans + n)
+        }
+
+        /// Moves `count` rows from `source` to `target` (the ranges may overlap; the columns hold plain values,
+        /// so bytes are moved as they are).
+        func moveRows(from source: Int, to target: Int, count: Int) {
+            func move<T>(_ column: UnsafeMutablePointer<T>) {
+                memmove(column + target, column + source, count * MemoryLayout<T>.stride)
+            }
+            move(longitude)
+            move(latitude)
+            if let time { move(time) }
+            move(category)
+            if let weight { move(weight) }
+            move(idSpans)
+        }
+    }
+
+    /// The columns of a table being read.
+    struct Columns {
+        var longitude: [Double] = []
+        var latitude: [Double] = []
+        var time: [Int64] = []
+        var category: [UInt16] = []
+        var weight: [Float] = []
+        var idSpans: [UInt64] = []
+
+        /// Allocates every column once with room for `capacity` rows (memory the rows never reach is never
+        /// touched, so it costs address space only) and lets `fill` write the rows; `fill` returns how many.
+        init(capacity: Int, time hasTime: Bool, weight hasWeight: Bool, fill: (ColumnSlots) -> Int) {
+            let room = max(capacity, 1)
+            var rows = 0
+            var latitude: [Double] = [], time: [Int64] = [], category: [UInt16] = [], weight: [Float] = []
+            var idSpans: [UInt64] = []
+            // Trivial element types: leaving a buffer uninitialised past its count is allowed.
+            longitude = [Double](unsafeUninitializedCapacity: room) { lon, lonCount in
+                latitude = [Double](unsafeUninitializedCapacity: room) { lat, latCount in
+                    time = [Int64](unsafeUninitializedCapacity: hasTime ? room : 0) { tim, timCount in
+                        category = [UInt16](unsafeUninitializedCapacity: room) { cat, catCount in
+                            weight = [Float](unsafeUninitializedCapacity: hasWeight ? room : 0) { wei, weiCount in
+                                idSpans = [UInt64](unsafeUninitializedCapacity: room) { ids, idsCount in
+                                    rows = fill(ColumnSlots(
+                                        longitude: lon.baseAddress!, latitude: lat.baseAddress!,
+                                        time: hasTime ? tim.baseAddress! : nil, category: cat.baseAddress!,
+                                        weight: hasWeight ? wei.baseAddress! : nil, idSpans: ids.baseAddress!))
+                                    idsCount = rows
+                                }
+                                weiCount = hasWeight ? rows : 0
+                            }
+                            catCount = rows
+                        }
+                        timCount = hasTime ? rows : 0
+                    }
+                    latCount = rows
+                }
+                lonCount = rows
+            }
+            self.latitude = latitude
+            self.time = time
+            self.category = category
+            self.weight = weight
+            self.idSpans = idSpans
+        }
+    }
+
+    /// What the quick first pass over a chunk found.
+    private struct ChunkCensus {
+        var newlines = 0
+        var hasQuote = false
     }
 
     static func parse(_ buffer: UnsafeBufferPointer<UInt8>, name: String, options: IncidentCSVOptions,
-                      invalidOffsets: [Int], encoding: IncidentTextEncoding, encodingName: String)
+                      invalidOffsets: [Int], encoding: IncidentTextEncoding, encodingName: String,
+                      releaseStep: Int? = nil)
         throws(IncidentReadError) -> IncidentReadResult
     {
         guard let base = buffer.baseAddress, buffer.count > 0 else {
@@ -352,11 +476,10 @@ public enum IncidentCSVReader {
         let dataStart = header.dataStart
         let firstDataLine = line + header.linesUsed
 
-        // Split into chunks at line starts only when no quote can make a newline part of a field.
+        // Chunks start at line starts; they are parsed apart only when no quote can make a newline part of a
+        // field, which the first pass (newlines and quotes per chunk) tells.
         var chunkCount = 1
-        if options.parallel && end - dataStart > options.parallelThresholdBytes
-            && memchr(base + dataStart, Int32(UInt8(ascii: "\"")), end - dataStart) == nil
-        {
+        if options.parallel && end - dataStart > options.parallelThresholdBytes {
             chunkCount = max(1, min(8, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         }
         var bounds = [dataStart]
@@ -371,27 +494,33 @@ public enum IncidentCSVReader {
             bounds.append(cut)
         }
         bounds.append(end)
-        let single = {
-            [parseChunk(base, start: dataStart, end: end, reserveThrough: end, firstLine: firstDataLine,
-                        layout: layout, invalidOffsets: invalidOffsets, encodingName: encodingName)]
-        }
-        let outputs: [ChunkOutput]
+        let shared = SharedBytes(base: base)
+        var census: [ChunkCensus]
         if chunkCount == 1 {
-            outputs = single()
+            let counted = ByteScanning.countNewlinesAndQuotes(base + dataStart, end - dataStart)
+            census = [ChunkCensus(newlines: counted.newlines, hasQuote: counted.hasQuote)]
         } else {
-            let shared = SharedBytes(base: base)
-            let bounds = bounds
-            let slots = ChunkSlots(count: chunkCount)
+            let slots = ChunkSlots<ChunkCensus>(count: chunkCount)
+            let cuts = bounds
             DispatchQueue.concurrentPerform(iterations: chunkCount) { k in
-                // The first chunk reserves room for every row, so the others are appended without reallocating.
-                slots.slots[k] = parseChunk(shared.base, start: bounds[k], end: bounds[k + 1],
-                                            reserveThrough: k == 0 ? bounds[bounds.count - 1] : bounds[k + 1],
-                                            firstLine: k == 0 ? firstDataLine : 0, layout: layout,
-                                            invalidOffsets: invalidOffsets, encodingName: encodingName)
+                let counted = ByteScanning.countNewlinesAndQuotes(shared.base + cuts[k], cuts[k + 1] - cuts[k])
+                slots.slots[k] = ChunkCensus(newlines: counted.newlines, hasQuote: counted.hasQuote)
             }
-            outputs = (0..<chunkCount).map { slots.slots[$0]! }
+            census = slots.values
+            if census.contains(where: \.hasQuote) {
+                census = [ChunkCensus(newlines: census.reduce(0) { $0 + $1.newlines }, hasQuote: true)]
+                bounds = [dataStart, end]
+            }
         }
-        guard var result = merge(consume outputs, layout: layout) ?? merge(single(), layout: layout) else {
+
+        let attempt = parseChunks(base, bounds: bounds, census: census, firstLine: firstDataLine, layout: layout,
+                                  invalidOffsets: invalidOffsets, encodingName: encodingName,
+                                  releaseStep: releaseStep)
+        guard var result = attempt ?? parseChunks(
+            base, bounds: [dataStart, end], census: [ChunkCensus(newlines: census.reduce(0) { $0 + $1.newlines })],
+            firstLine: firstDataLine, layout: layout, invalidOffsets: invalidOffsets, encodingName: encodingName,
+            releaseStep: releaseStep)
+        else {
             // One pass never holds more names than indices allow.
             preconditionFailure("category names exceed UInt16 indices in a single pass")
         }
@@ -400,15 +529,11 @@ public enum IncidentCSVReader {
         return result
     }
 
-    /// Columns parsed from one chunk of rows; category indices are local to the chunk.
+    /// What parsing one chunk produced besides the rows it wrote; category indices are local to the chunk.
     struct ChunkOutput {
-        var longitude: [Double] = []
-        var latitude: [Double] = []
-        var time: [Int64] = []
-        var category: [UInt16] = []
-        var weight: [Float] = []
-        /// Id words; without an id column, the 1-based data row number within the chunk.
-        var idSpans: [UInt64] = []
+        /// Rows written to the chunk's column slots.
+        var kept = 0
+        /// Bytes of the chunk's ids longer than 7 bytes (spans are offsets into this buffer).
         var idBytes: [UInt8] = []
         var categories = CategoryInterner()
         var rejects: [IncidentReject] = []
@@ -418,10 +543,54 @@ public enum IncidentCSVReader {
         var newlineCount = 0
     }
 
-    /// Concatenates chunk results in file order; nil when the chunks together hold more category names than
-    /// indices allow (a single pass would then reject rows, so the caller re-reads in one pass).
-    private static func merge(_ chunks: consuming [ChunkOutput], layout: Layout) -> IncidentReadResult? {
-        var outputs = chunks
+    /// Parses the chunks `bounds[k]..<bounds[k + 1]` (in parallel when there are several) straight into the
+    /// table's columns, each at its own offset, then closes the gaps left by rejected rows and blank lines.
+    /// Returns nil when the chunks together hold more category names than indices allow (a single pass would
+    /// then reject rows, so the caller re-reads in one pass).
+    private static func parseChunks(_ base: UnsafePointer<UInt8>, bounds: [Int], census: [ChunkCensus],
+                                    firstLine: Int, layout: Layout, invalidOffsets: [Int], encodingName: String,
+                                    releaseStep: Int?) -> IncidentReadResult?
+    {
+        let chunkCount = bounds.count - 1
+        // Room per chunk: a row per newline, plus one for a last row without a newline.
+        var offsets = [0]
+        var capacities: [Int] = []
+        for k in 0..<chunkCount {
+            let unterminated = bounds[k + 1] > bounds[k] && base[bounds[k + 1] - 1] != UInt8(ascii: "\n") ? 1 : 0
+            capacities.append(census[k].newlines + unterminated)
+            offsets.append(offsets[k] + capacities[k])
+        }
+        var outputs: [ChunkOutput] = []
+        var columns = Columns(capacity: offsets[chunkCount], time: layout.time != nil,
+                              weight: layout.weight != nil) { slots in
+            if chunkCount == 1 {
+                outputs = [parseChunk(base, start: bounds[0], end: bounds[1], firstLine: firstLine,
+                                      newlineCount: census[0].newlines, into: slots, capacity: capacities[0],
+                                      layout: layout, invalidOffsets: invalidOffsets, encodingName: encodingName,
+                                      releaseStep: releaseStep)]
+            } else {
+                let shared = SharedBytes(base: base)
+                let results = ChunkSlots<ChunkOutput>(count: chunkCount)
+                let (offsets, capacities) = (offsets, capacities)
+                DispatchQueue.concurrentPerform(iterations: chunkCount) { k in
+                    // Chunks after the first count lines from 0; their rejects are shifted below.
+                    results.slots[k] = parseChunk(
+                        shared.base, start: bounds[k], end: bounds[k + 1], firstLine: k == 0 ? firstLine : 0,
+                        newlineCount: census[k].newlines, into: slots.advanced(by: offsets[k]),
+                        capacity: capacities[k], layout: layout, invalidOffsets: invalidOffsets,
+                        encodingName: encodingName, releaseStep: releaseStep)
+                }
+                outputs = results.values
+            }
+            var rows = 0
+            for k in 0..<chunkCount {
+                if offsets[k] != rows { slots.moveRows(from: offsets[k], to: rows, count: outputs[k].kept) }
+                rows += outputs[k].kept
+            }
+            return rows
+        }
+
+        // Category names in first-seen order over the file; each chunk's indices mapped to them.
         var categoryNames: [String] = []
         var globalIndex: [[UInt8]: UInt16] = [:]
         var remaps: [[UInt16]] = []
@@ -454,59 +623,35 @@ public enum IncidentCSVReader {
             lineShift = (k == 0 ? output.firstLine : lineShift) + output.newlineCount
         }
 
-        // Move the first chunk's columns out (no copy: they are uniquely referenced) and append the others.
+        // Chunk-local category indices, long-id offsets and row numbers made global, in place.
         var ids = IncidentIDs()
-        var longitude: [Double] = []
-        var latitude: [Double] = []
-        var time: [Int64] = []
-        var category: [UInt16] = []
-        var weight: [Float] = []
-        swap(&longitude, &outputs[0].longitude)
-        swap(&latitude, &outputs[0].latitude)
-        swap(&time, &outputs[0].time)
-        swap(&category, &outputs[0].category)
-        swap(&weight, &outputs[0].weight)
-        var rowNumbersOfFirst: [UInt64] = []
-        if layout.id == nil { swap(&rowNumbersOfFirst, &outputs[0].idSpans) }
-        if layout.id != nil {
-            swap(&ids.spans, &outputs[0].idSpans)
-            swap(&ids.bytes, &outputs[0].idBytes)
-        }
-        for k in outputs.indices.dropFirst() {
-            let output = outputs[k]
-            longitude.append(contentsOf: output.longitude)
-            latitude.append(contentsOf: output.latitude)
-            time.append(contentsOf: output.time)
-            weight.append(contentsOf: output.weight)
+        swap(&ids.spans, &columns.idSpans)
+        swap(&ids.bytes, &outputs[0].idBytes)
+        var rowStart = 0
+        var rowsBefore = 0
+        for k in 0..<chunkCount {
+            let rows = rowStart..<rowStart + outputs[k].kept
             let remap = remaps[k]
-            if remap.isEmpty {
-                category.append(contentsOf: output.category)
-            } else {
-                category.append(contentsOf: output.category.lazy.map { remap[Int($0)] })
+            if remap.indices.contains(where: { remap[$0] != UInt16($0) }) {
+                for row in rows { columns.category[row] = remap[Int(columns.category[row])] }
             }
-            if layout.id != nil {
-                let shift = UInt64(ids.bytes.count)
-                ids.bytes.append(contentsOf: output.idBytes)
-                ids.spans.append(contentsOf: output.idSpans.lazy.map {
-                    $0 & IncidentIDs.inlineFlag != 0 ? $0 : $0 + shift
-                })
-            }
-        }
-        if layout.id == nil {
-            // Ids are data row numbers counted over the whole file.
-            ids.spans.reserveCapacity(longitude.count)
-            var rowsBefore = 0
-            for k in outputs.indices {
-                let output = outputs[k]
-                for local in k == 0 ? rowNumbersOfFirst : output.idSpans {
-                    ids.spans.append(IncidentIDs.encodeNumber(rowsBefore + Int(local), bytes: &ids.bytes))
+            if layout.id == nil {
+                for row in rows {
+                    ids.spans[row] = IncidentIDs.encodeNumber(rowsBefore + Int(ids.spans[row]), bytes: &ids.bytes)
                 }
-                rowsBefore += output.rowsRead
+            } else if k > 0 && !outputs[k].idBytes.isEmpty {
+                let shift = UInt64(ids.bytes.count)
+                ids.bytes.append(contentsOf: outputs[k].idBytes)
+                outputs[k].idBytes = []
+                for row in rows where ids.spans[row] & IncidentIDs.inlineFlag == 0 { ids.spans[row] += shift }
             }
+            rowStart = rows.upperBound
+            rowsBefore += outputs[k].rowsRead
         }
         let table = IncidentTable(
-            longitude: longitude, latitude: latitude, time: layout.time == nil ? nil : time, category: category,
-            categoryNames: categoryNames, weight: layout.weight == nil ? nil : weight, ids: ids)
+            longitude: columns.longitude, latitude: columns.latitude, time: layout.time == nil ? nil : columns.time,
+            category: columns.category, categoryNames: categoryNames,
+            weight: layout.weight == nil ? nil : columns.weight, ids: ids)
         return IncidentReadResult(table: table, rowsRead: rowsRead, rejects: rejects, header: [], encoding: .utf8)
     }
 }

@@ -1,9 +1,13 @@
+import Glibc
+
 /// The row loop of `IncidentCSVReader`: one pass over bytes, no `String` per row.
 extension IncidentCSVReader {
-    /// Field content spans of the current row (quotes excluded) and whether a field holds doubled quotes.
-    private struct FieldSpans {
+    /// Field spans of the current row: content (quotes excluded), where the field begins (its first byte after
+    /// the previous comma) and whether it holds doubled quotes. Only the first `capacity` fields are recorded.
+    struct FieldSpans {
         let start: UnsafeMutablePointer<Int>
         let end: UnsafeMutablePointer<Int>
+        let rawStart: UnsafeMutablePointer<Int>
         let escaped: UnsafeMutablePointer<Bool>
         let capacity: Int
 
@@ -11,21 +15,113 @@ extension IncidentCSVReader {
             self.capacity = capacity
             start = .allocate(capacity: capacity)
             end = .allocate(capacity: capacity)
+            rawStart = .allocate(capacity: capacity)
             escaped = .allocate(capacity: capacity)
             start.initialize(repeating: 0, count: capacity)
             end.initialize(repeating: 0, count: capacity)
+            rawStart.initialize(repeating: 0, count: capacity)
             escaped.initialize(repeating: false, count: capacity)
         }
 
         func deallocate() {
             start.deallocate()
             end.deallocate()
+            rawStart.deallocate()
             escaped.deallocate()
         }
     }
 
+    /// How one row splits: where the next row starts, where its text ends (line ending excluded), its fields.
+    struct RowSplit {
+        var next: Int
+        var rowEnd: Int
+        var fieldCount: Int
+        /// Line breaks inside quoted fields.
+        var innerNewlines: Int
+        /// The row ended with a newline (not with the end of the bytes).
+        var terminated: Bool
+        var problem: CSVRowProblem?
+    }
+
+    /// Splits the row starting at `start` (not a blank line) into fields, recording their spans in `fields`.
+    /// A quote opens a quoted field only as the field's first byte; inside, `""` is a quote and newlines are
+    /// text. After a closing quote only spaces, tabs and CR may come before the comma or newline.
+    @inline(__always)
+    static func splitRow(_ b: UnsafePointer<UInt8>, from start: Int, end: Int, fields: FieldSpans) -> RowSplit {
+        var p = start
+        var fieldCount = 0
+        var innerNewlines = 0
+        var problem: CSVRowProblem? = nil
+        fieldLoop: while true {
+            let fieldStart = p
+            var contentStart = p
+            var contentEnd: Int
+            var escaped = false
+            if p < end && b[p] == 0x22 {
+                p += 1
+                contentStart = p
+                while true {
+                    if p >= end {
+                        // The open field runs to the end of the bytes.
+                        problem = .unterminatedQuote
+                        if fieldCount < fields.capacity {
+                            fields.start[fieldCount] = contentStart
+                            fields.end[fieldCount] = end
+                            fields.rawStart[fieldCount] = fieldStart
+                            fields.escaped[fieldCount] = escaped
+                        }
+                        fieldCount += 1
+                        break fieldLoop
+                    }
+                    let c = b[p]
+                    if c == 0x22 {
+                        if p + 1 < end && b[p + 1] == 0x22 {
+                            escaped = true
+                            p += 2
+                            continue
+                        }
+                        break
+                    }
+                    if c == 0x0A { innerNewlines += 1 }
+                    p += 1
+                }
+                contentEnd = p
+                p += 1
+                while p < end && (b[p] == 0x20 || b[p] == 0x09 || b[p] == 0x0D) { p += 1 }
+                if p < end && b[p] != 0x2C && b[p] != 0x0A {
+                    if problem == nil { problem = .textAfterClosingQuote(field: fieldCount + 1) }
+                    while p < end && b[p] != 0x2C && b[p] != 0x0A { p += 1 }
+                }
+            } else {
+                p = ByteScanning.fieldEnd(b, from: p, end: end)
+                contentEnd = p
+                if contentEnd > contentStart && b[contentEnd - 1] == 0x0D && (p == end || b[p] == 0x0A) {
+                    contentEnd -= 1
+                }
+            }
+            if fieldCount < fields.capacity {
+                fields.start[fieldCount] = contentStart
+                fields.end[fieldCount] = contentEnd
+                fields.rawStart[fieldCount] = fieldStart
+                fields.escaped[fieldCount] = escaped
+            }
+            fieldCount += 1
+            if p < end && b[p] == 0x2C {
+                p += 1
+                continue
+            }
+            break
+        }
+        var rowEnd = p
+        let terminated = p < end
+        if terminated { p += 1 }  // past the newline
+        if rowEnd > start && b[rowEnd - 1] == 0x0D { rowEnd -= 1 }
+        return RowSplit(next: p, rowEnd: rowEnd, fieldCount: fieldCount, innerNewlines: innerNewlines,
+                        terminated: terminated, problem: problem)
+    }
+
     /// The bytes of field `k` with doubled quotes undone and surrounding spaces and tabs removed.
-    private static func fieldBytes(_ base: UnsafePointer<UInt8>, _ fields: FieldSpans, _ k: Int) -> [UInt8] {
+    static func fieldBytes(_ base: UnsafePointer<UInt8>, _ fields: FieldSpans, _ k: Int) -> [UInt8] {
         var s = fields.start[k]
         var e = fields.end[k]
         while s < e && DecimalParsing.isBlank(base[s]) { s += 1 }
@@ -63,22 +159,25 @@ extension IncidentCSVReader {
         }
     }
 
-    /// Parses the rows in `[start, end)`, which begins at a row start on physical line `firstLine`.
-    /// Columns get room for the rows of `[start, reserveThrough)` (at most one per newline, plus one).
-    static func parseChunk(_ base: UnsafePointer<UInt8>, start: Int, end: Int, reserveThrough: Int, firstLine: Int,
-                           layout: Layout, invalidOffsets: [Int], encodingName: String) -> ChunkOutput
+    /// Parses the rows in `[start, end)`, which begins at a row start on physical line `firstLine`, writing the
+    /// kept rows to `columns` (room for `capacity` rows: at least one per newline in the range, plus one when the
+    /// range does not end with a newline). With a `releaseStep`, the range lies in a read-only file mapping and
+    /// the whole pages already parsed are handed back to the kernel every `releaseStep` bytes (they would count
+    /// in the process's memory while the table grows; the file's page cache keeps them).
+    static func parseChunk(_ base: UnsafePointer<UInt8>, start: Int, end: Int, firstLine: Int, newlineCount: Int,
+                           into columns: ColumnSlots, capacity: Int, layout: Layout, invalidOffsets: [Int],
+                           encodingName: String, releaseStep: Int?) -> ChunkOutput
     {
         var out = ChunkOutput()
         out.firstLine = firstLine
-        out.newlineCount = ByteScanning.countNewlines(base + start, end - start)
-        let capacity = out.newlineCount + 1
-            + (reserveThrough > end ? ByteScanning.countNewlines(base + end, reserveThrough - end) : 0)
-        out.longitude.reserveCapacity(capacity)
-        out.latitude.reserveCapacity(capacity)
-        if layout.time != nil { out.time.reserveCapacity(capacity) }
-        if layout.weight != nil { out.weight.reserveCapacity(capacity) }
-        out.category.reserveCapacity(capacity)
-        out.idSpans.reserveCapacity(capacity)
+        out.newlineCount = newlineCount
+        let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let pageMask = ~(pageSize - 1)
+        // Offsets are page aligned exactly when addresses are: a mapping starts on a page.
+        var releasedThrough = (start + pageSize - 1) & pageMask
+        let releasing = releaseStep != nil
+        let step = max(releaseStep ?? 0, pageSize)
+        var kept = 0
 
         let expectedFields = layout.fieldCount
         let fields = FieldSpans(capacity: expectedFields)
@@ -92,6 +191,12 @@ extension IncidentCSVReader {
         var p = start
         var line = firstLine
         while p < end {
+            if releasing && p - releasedThrough >= step {
+                let through = p & pageMask
+                madvise(UnsafeMutableRawPointer(mutating: base + releasedThrough), through - releasedThrough,
+                        MADV_DONTNEED)
+                releasedThrough = through
+            }
             // Blank line: only spaces, tabs and CR before the newline.
             var q = p
             while q < end {
@@ -108,65 +213,12 @@ extension IncidentCSVReader {
             let rowStart = p
             let rowLine = line
             out.rowsRead += 1
-            var fieldCount = 0
-            var reason: String? = nil
-
-            fieldLoop: while true {
-                var contentStart = p
-                var contentEnd: Int
-                var escaped = false
-                if p < end && b[p] == 0x22 {
-                    p += 1
-                    contentStart = p
-                    while true {
-                        if p >= end {
-                            reason = "unterminated quoted field"
-                            break fieldLoop
-                        }
-                        let c = b[p]
-                        if c == 0x22 {
-                            if p + 1 < end && b[p + 1] == 0x22 {
-                                escaped = true
-                                p += 2
-                                continue
-                            }
-                            break
-                        }
-                        if c == 0x0A { line += 1 }
-                        p += 1
-                    }
-                    contentEnd = p
-                    p += 1
-                    while p < end && (b[p] == 0x20 || b[p] == 0x09 || b[p] == 0x0D) { p += 1 }
-                    if p < end && b[p] != 0x2C && b[p] != 0x0A {
-                        if reason == nil { reason = "text after the closing quote of field \(fieldCount + 1)" }
-                        while p < end && b[p] != 0x2C && b[p] != 0x0A { p += 1 }
-                    }
-                } else {
-                    p = ByteScanning.fieldEnd(b, from: p, end: end)
-                    contentEnd = p
-                    if contentEnd > contentStart && b[contentEnd - 1] == 0x0D && (p == end || b[p] == 0x0A) {
-                        contentEnd -= 1
-                    }
-                }
-                if fieldCount < expectedFields {
-                    fields.start[fieldCount] = contentStart
-                    fields.end[fieldCount] = contentEnd
-                    fields.escaped[fieldCount] = escaped
-                }
-                fieldCount += 1
-                if p < end && b[p] == 0x2C {
-                    p += 1
-                    continue
-                }
-                break
-            }
-            var rowEnd = p
-            if p < end {  // at the newline
-                p += 1
-                line += 1
-            }
-            if rowEnd > rowStart && b[rowEnd - 1] == 0x0D { rowEnd -= 1 }
+            let split = splitRow(b, from: p, end: end, fields: fields)
+            p = split.next
+            line += split.innerNewlines + (split.terminated ? 1 : 0)
+            let fieldCount = split.fieldCount
+            let rowEnd = split.rowEnd
+            var reason: String? = split.problem.map(\.reason)
 
             row: do {
                 if reason != nil { break row }
@@ -248,24 +300,27 @@ extension IncidentCSVReader {
                     categoryIndex = index
                 }
 
-                out.longitude.append(lon)
-                out.latitude.append(lat)
-                if layout.time != nil { out.time.append(seconds) }
-                if layout.weight != nil { out.weight.append(weight) }
-                out.category.append(categoryIndex)
+                // Rows never outnumber the room reserved (one per newline, plus an unterminated last row).
+                precondition(kept < capacity, "more rows than newlines")
+                columns.longitude[kept] = lon
+                columns.latitude[kept] = lat
+                columns.time?[kept] = seconds
+                columns.weight?[kept] = weight
+                columns.category[kept] = categoryIndex
                 if let k = layout.id {
                     if fields.escaped[k] {
                         scratch = fieldBytes(b, fields, k)
-                        out.idSpans.append(scratch.withUnsafeBufferPointer {
+                        columns.idSpans[kept] = scratch.withUnsafeBufferPointer {
                             IncidentIDs.encode($0, bytes: &out.idBytes)
-                        })
+                        }
                     } else {
-                        out.idSpans.append(IncidentIDs.encode(
-                            UnsafeBufferPointer(start: b + idStart, count: idEnd - idStart), bytes: &out.idBytes))
+                        columns.idSpans[kept] = IncidentIDs.encode(
+                            UnsafeBufferPointer(start: b + idStart, count: idEnd - idStart), bytes: &out.idBytes)
                     }
                 } else {
-                    out.idSpans.append(UInt64(out.rowsRead))
+                    columns.idSpans[kept] = UInt64(out.rowsRead)
                 }
+                kept += 1
             }
             if let reason {
                 let raw = String(decoding: UnsafeBufferPointer(start: b + rowStart, count: rowEnd - rowStart),
@@ -273,6 +328,7 @@ extension IncidentCSVReader {
                 out.rejects.append(IncidentReject(line: rowLine, reason: reason, row: raw))
             }
         }
+        out.kept = kept
         return out
     }
 }

@@ -10,10 +10,10 @@ import GeoCore
 /// The CSV reader copies long ids into `bytes` instead of keeping the whole file alive: the file costs ~55 bytes
 /// per row, an inline id nothing beyond its 8-byte word.
 public struct IncidentIDs: Sendable, Equatable {
-    var spans: [UInt64]
-    var bytes: [UInt8]
+    @usableFromInline var spans: [UInt64]
+    @usableFromInline var bytes: [UInt8]
 
-    static let inlineFlag: UInt64 = 1 << 63
+    @usableFromInline static let inlineFlag: UInt64 = 1 << 63
     static let maximumInlineLength = 7
     /// Longest id a span can hold (23 bits).
     static let maximumLength = (1 << 23) - 1
@@ -70,7 +70,7 @@ public struct IncidentIDs: Sendable, Equatable {
     }
 
     /// Calls `body` with the bytes of id `row`; the pointer is valid only inside `body`.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func withBytes<R>(at row: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         let word = spans[row]
         if word & IncidentIDs.inlineFlag != 0 {
@@ -89,6 +89,56 @@ public struct IncidentIDs: Sendable, Equatable {
 
     public subscript(row: Int) -> String {
         withBytes(at: row) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The number of bytes of id `row`.
+    @inlinable @inline(__always)
+    public func byteCount(at row: Int) -> Int {
+        let word = spans[row]
+        return word & IncidentIDs.inlineFlag != 0 ? Int((word >> 56) & 0x7F) : Int((word >> 40) & 0x7F_FFFF)
+    }
+
+    /// Writes id `row` as one CSV field at `target` and returns the bytes written: quoted, with quotes doubled,
+    /// when it holds a comma, quote, CR or LF. `target` needs room for `2 * byteCount(at: row) + 2` bytes and
+    /// at least 8 (short ids are stored a whole word at a time; the bytes past the field are scratch).
+    @inlinable @inline(__always)
+    public func writeCSVField(at row: Int, to target: UnsafeMutablePointer<UInt8>) -> Int {
+        let word = spans[row]
+        if word & IncidentIDs.inlineFlag != 0 {
+            // The bytes past the id's length are zero, which matches none of the bytes that need quotes.
+            let payload = word & 0x00FF_FFFF_FFFF_FFFF
+            let special = ByteScanning.matches(payload, 0x2C) | ByteScanning.matches(payload, 0x22)
+                | ByteScanning.matches(payload, 0x0A) | ByteScanning.matches(payload, 0x0D)
+            if special == 0 {
+                UnsafeMutableRawPointer(target).storeBytes(of: payload.littleEndian, as: UInt64.self)
+                return Int((word >> 56) & 0x7F)
+            }
+        }
+        return writeCSVFieldSlowly(at: row, to: target)
+    }
+
+    @usableFromInline
+    func writeCSVFieldSlowly(at row: Int, to target: UnsafeMutablePointer<UInt8>) -> Int {
+        withBytes(at: row) { id in
+            let needsQuotes = id.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+            guard needsQuotes else {
+                if let source = id.baseAddress { target.update(from: source, count: id.count) }
+                return id.count
+            }
+            var n = 0
+            target[n] = 0x22
+            n += 1
+            for byte in id {
+                if byte == 0x22 {
+                    target[n] = byte
+                    n += 1
+                }
+                target[n] = byte
+                n += 1
+            }
+            target[n] = 0x22
+            return n + 1
+        }
     }
 
     /// Ids of `rows`, in that order.
@@ -165,7 +215,7 @@ public struct IncidentTable: Sendable, Equatable {
     public func id(at row: Int) -> String { ids[row] }
 
     /// Calls `body` with the UTF-8 bytes of the id of `row` without building a `String`.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func withIDBytes<R>(at row: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         try ids.withBytes(at: row, body)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Incidents
 
 @Suite("Incident CSV reader on the broken-CSV corpus")
@@ -249,5 +250,76 @@ struct IncidentCSVReaderTests {
         #expect(a.rejects.last == IncidentReject(line: 2 + 2929 + 31, reason: "longitude 'x2929' is not a number",
                                                  row: "x2929,30,2026-01-05,c3"))
         #expect(a.table.id(at: a.table.count - 1) == "3000")
+    }
+}
+
+@Suite("Incident CSV reader: chunks, memory and id output")
+struct IncidentCSVReaderChunkTests {
+    /// Rows with long and short ids, blank lines and rejects, so chunk borders cross all of them.
+    static func text(rows: Int, quoted: Bool = false, trailingNewline: Bool = true) -> String {
+        var text = "id,lon,lat,time,category\n"
+        for i in 0..<rows {
+            if i % 83 == 0 { text += " \r\n" }
+            let id = i % 3 == 0 ? "incident-\(i)-long" : "\(i)"
+            let category = quoted && i % 50 == 0 ? "\"c,\(i % 7)\"" : "c\(i % 11)"
+            if i % 97 == 0 {
+                text += "\(id),x,30,2026-01-05,\(category)\n"
+            } else {
+                text += "\(id),120.\(i),30.\(i % 89),2026-01-05T0\(i % 10):00,\(category)\n"
+            }
+        }
+        return trailingNewline ? text : String(text.dropLast())
+    }
+
+    static func options(parallel: Bool) -> IncidentCSVOptions {
+        var options = IncidentCSVOptions(parallel: parallel)
+        options.parallelThresholdBytes = 0
+        return options
+    }
+
+    @Test(arguments: [(false, true), (true, true), (false, false)])
+    func mappedFileInChunksMatchesOnePassInMemory(quoted: Bool, trailingNewline: Bool) throws {
+        let text = Self.text(rows: 6000, quoted: quoted, trailingNewline: trailingNewline)
+        let path = Fixtures.temporaryFolder("chunks") + "/incidents.csv"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        // The mapped file is parsed in chunks with pages released every 4 KB; the copy in one pass.
+        let mapped = try IncidentCSVReader.read(path: path, options: Self.options(parallel: true),
+                                                releaseStepBytes: 4096)
+        let single = try IncidentCSVReader.read(bytes: Array(text.utf8), name: "mem",
+                                                options: Self.options(parallel: false))
+        #expect(mapped.table == single.table)
+        #expect(mapped.rejects == single.rejects)
+        #expect(mapped.rowsRead == 6000 && single.rowsRead == 6000)
+        #expect(single.rejected == 62)
+        // Row 0 is rejected; row 3 has a long id.
+        #expect(single.table.id(at: 0) == "1" && single.table.id(at: 2) == "incident-3-long")
+        #expect(single.table.id(at: single.table.count - 1) == "5999")
+        #expect(single.table.categoryNames.count == (quoted ? 18 : 11))
+        #expect(mapped.rejects.last?.line == 1 + 5917 + 72 + 1)
+    }
+
+    @Test func columnsHoldNoMoreRoomThanLines() throws {
+        let text = Self.text(rows: 20_000)
+        let result = try IncidentCSVReader.read(bytes: Array(text.utf8), name: "mem", options: Self.options(parallel: true))
+        let table = result.table
+        let lines = text.utf8.count { $0 == 0x0A }
+        // Every column is allocated once with one slot per line (the allocator may round up a little).
+        // (A large allocation is rounded up to whole pages: 2048 UInt16s at most.)
+        #expect(table.longitude.capacity >= table.count && table.longitude.capacity <= lines + 512)
+        #expect(table.time.map { $0.capacity <= lines + 512 } == true)
+        #expect(table.category.capacity <= lines + 2048)
+    }
+
+    @Test func idsAsCSVFields() {
+        let ids = IncidentIDs(["7", "1234567", "a,b", "say \"hi\"", "two\nlines", "a-long-identifier", "long,with comma",
+                               "x\"y"])
+        let fields = (0..<ids.count).map { row in
+            var buffer = [UInt8](repeating: 0, count: max(2 * ids.byteCount(at: row) + 2, 8))
+            let n = buffer.withUnsafeMutableBufferPointer { ids.writeCSVField(at: row, to: $0.baseAddress!) }
+            return String(decoding: buffer[..<n], as: UTF8.self)
+        }
+        #expect(fields == ["7", "1234567", "\"a,b\"", "\"say \"\"hi\"\"\"", "\"two\nlines\"", "a-long-identifier",
+                           "\"long,with comma\"", "\"x\"\"y\""])
+        #expect((0..<ids.count).map(ids.byteCount(at:)) == [1, 7, 3, 8, 9, 17, 15, 3])
     }
 }
