@@ -23,6 +23,9 @@ public struct AssignJob: Sendable {
     public var incidentDatum: Datum?
     /// The cell layer's datum as declared (`--boundary-datum`); `nil`: not declared, taken as WGS-84.
     public var layerDatum: Datum?
+    /// A coarser layer the counts roll up into, written to `parentCountsPath` as `parent_id,name,count`.
+    public var parents: ParentLayer?
+    public var parentCountsPath: String?
 
     public init(cellsPath: String, idField: String, incidentsPath: String, assignedPath: String) {
         self.cellsPath = cellsPath
@@ -50,6 +53,8 @@ public struct AssignJob: Sendable {
         /// Datums that fit the incidents to the layer markedly better than the ones taken, when the user did
         /// not declare both (a warning: nothing is converted because of it).
         public let datumFinding: DatumOffsetCheck.Finding?
+        /// Incidents in cells that no parent holds, when rolling up into a parent layer.
+        public let unparented: Int?
         public let timings: Timings
     }
 
@@ -113,6 +118,20 @@ public struct AssignJob: Sendable {
             }
             if incidents.rejected > 0 { try incidents.writeRejects(to: effectiveRejectsPath) }
         }
+        var unparented: Int?
+        if let parents, let parentCountsPath {
+            progress("rolling counts up into \(parents.path)")
+            let (rolled, rest) = try timings.measure("roll_up") {
+                try parents.rollUp(cells: layer, counts: perCell, validation: validation, threads: threads)
+            }
+            try timings.measure("write") {
+                try writeAtomically(to: parentCountsPath) { out in
+                    try out.write("parent_id,name,count\n")
+                    for p in rolled { try out.write(csvField(p.id) + "," + csvField(p.name) + "," + String(p.count) + "\n") }
+                }
+            }
+            unparented = rest
+        }
         let assigned = perCell.reduce(0, +)
         // The invariant the whole tool is built around; a failure here is a bug, never bad input.
         precondition(assigned + outside + incidents.rejected == incidents.rowsRead, "an incident was lost or counted twice")
@@ -120,7 +139,7 @@ public struct AssignJob: Sendable {
                       cellCount: layer.count, repairedCells: layer.repairedFeatures, overlappingPairs: index.overlappingPairs, pointsInOverlaps: inOverlaps,
                       rejectsPath: incidents.rejected > 0 ? effectiveRejectsPath : nil,
                       incidentConversion: fromDatum != toDatum ? (fromDatum, toDatum) : nil, datumFinding: finding,
-                      timings: timings)
+                      unparented: unparented, timings: timings)
     }
 }
 

@@ -57,7 +57,28 @@ struct AssignCommand: ParsableCommand {
     @Option(help: "Datum of the cell layer: wgs84, gcj02 or bd09 (the shipped geodata is gcj02). Default: wgs84.")
     var boundaryDatum: Datum?
 
+    @Option(help: "A coarser layer (communities, subdistricts, districts) to roll the counts up into.")
+    var parents: String?
+
+    @Option(help: "Property holding each parent's id.")
+    var parentIdField = "id"
+
+    @Option(help: "Keep only parent features whose 'level' property has this value.")
+    var parentLevel: String?
+
+    @Option(help: "Property of each cell naming its parent's id (default: the parent it overlaps most).")
+    var parentField: String?
+
+    @Option(help: "Where to write parent_id,name,count for every parent (needs --parents).")
+    var parentCounts: String?
+
     @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        if (parents == nil) != (parentCounts == nil) {
+            throw ValidationError("--parents and --parent-counts go together")
+        }
+    }
 
     func run() throws {
         try reportingErrors {
@@ -67,6 +88,10 @@ struct AssignCommand: ParsableCommand {
             job.csvOptions.encoding = encoding
             job.threads = common.threads
             job.validation = common.validation
+            job.parents = parents.map {
+                ParentLayer(path: $0, idField: parentIdField, level: parentLevel, parentField: parentField)
+            }
+            job.parentCountsPath = parentCounts
             job.incidentDatum = datum
             job.layerDatum = boundaryDatum
             let report = try job.run(progress: progressLine)
@@ -100,6 +125,10 @@ struct AssignCommand: ParsableCommand {
         case .en: "rows \(grouped(r.rowsRead)): assigned \(grouped(r.assigned)), outside \(grouped(r.outside)), rejected \(grouped(r.rejected))"
         }
         if let path = r.rejectsPath { line += lang == .zh ? "（拒绝行见 \(path)）" : " (rejects in \(path))" }
+        if let unparented = r.unparented, unparented > 0 {
+            line += lang == .zh ? "；\(grouped(unparented)) 起所在网格不属于任何上级区域"
+                : "; \(grouped(unparented)) assigned incidents are in cells no parent holds"
+        }
         return line
     }
 }

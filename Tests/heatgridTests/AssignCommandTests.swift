@@ -44,6 +44,24 @@ struct AssignCommandTests {
         }
     }
 
+    @Test func countsRollUpIntoParentsByContainment() throws {
+        let out = Fixtures.temporaryFolder("assign-parents")
+        let result = try CommandRunner.heatgrid([
+            "assign", "--cells", Self.fixtures + "tiles.geojson", "--incidents", Self.fixtures + "incidents.csv",
+            "--out", out + "/assigned.csv", "--parents", Self.fixtures + "tile-parents.geojson",
+            "--parent-id-field", "code", "--parent-counts", out + "/parents.csv", "--lang", "en",
+        ])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        // A (1) and B (3) lie in the southern parent, C (1) in the northern one; D (0) in neither.
+        let parents = try String(contentsOfFile: out + "/parents.csv", encoding: .utf8)
+        #expect(parents == "parent_id,name,count\nP1,南片,4\nP2,北片,1\n")
+        let unpaired = try CommandRunner.heatgrid([
+            "assign", "--cells", Self.fixtures + "tiles.geojson", "--incidents", Self.fixtures + "incidents.csv",
+            "--out", out + "/assigned.csv", "--parents", Self.fixtures + "tile-parents.geojson",
+        ])
+        #expect(unpaired.status != 0 && unpaired.stderr.contains("--parents and --parent-counts go together"))
+    }
+
     @Test func missingIdFieldIsOneClearError() throws {
         let out = Fixtures.temporaryFolder("assign-bad")
         let result = try CommandRunner.heatgrid([
