@@ -75,7 +75,7 @@ public struct DemoJob: Sendable {
             return decorate(map, layer: layer, text: text, font: font)
         }
         let png = try timings.measure("encode") {
-            try PNGEncoder.encode(rgba: image.pixels, width: image.width, height: image.height)
+            try PNGEncoder.encode(rgba: image.pixels, width: image.width, height: image.height, compression: .fast)
         }
 
         progress("writing \(outputFolder)/")
