@@ -76,9 +76,29 @@ public struct DensityRaster: Sendable {
         var positive = values.filter { $0 > 0 }
         guard !positive.isEmpty else { return 0 }
         let k = min(positive.count - 1, max(0, Int((Double(positive.count - 1) * q).rounded())))
-        // Partial selection would do; a full sort of at most a few million floats is fast enough here.
-        positive.sort()
-        return positive[k]
+        return positive.withUnsafeMutableBufferPointer { select(k, in: $0) }
+    }
+
+    /// The k-th smallest element (Hoare's quickselect, median-of-three pivots): linear on average where a full
+    /// sort of a 2048² surface's pixels costs a tenth of a second. Reorders `v`.
+    private func select(_ k: Int, in v: UnsafeMutableBufferPointer<Float>) -> Float {
+        var low = 0, high = v.count - 1
+        while low < high {
+            let mid = low + (high - low) / 2
+            let pivot = max(min(v[low], v[mid]), min(max(v[low], v[mid]), v[high]))
+            var i = low, j = high
+            while i <= j {
+                while v[i] < pivot { i += 1 }
+                while v[j] > pivot { j -= 1 }
+                if i <= j {
+                    v.swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            if k <= j { high = j } else if k >= i { low = i } else { return v[k] }
+        }
+        return v[k]
     }
 
     /// Σ value · pixel area: the number (or weight) of incidents the surface holds, for pixels `pixelSize` metres

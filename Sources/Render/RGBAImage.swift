@@ -43,6 +43,14 @@ public struct RGBAImage: Sendable {
         }
     }
 
+    /// An image over existing straight-alpha RGBA bytes, top row first.
+    public init(width: Int, height: Int, pixels: [UInt8]) {
+        precondition(width > 0 && height > 0 && pixels.count == width * height * 4, "one RGBA quadruple per pixel")
+        self.width = width
+        self.height = height
+        self.pixels = pixels
+    }
+
     public subscript(x: Int, y: Int) -> RGBA {
         let i = (y * width + x) * 4
         return RGBA(pixels[i], pixels[i + 1], pixels[i + 2], pixels[i + 3])

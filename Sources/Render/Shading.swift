@@ -66,17 +66,7 @@ public struct Shading: Sendable {
 
     /// One pixel per raster cell, over a transparent background.
     public func image(of raster: DensityRaster) -> RGBAImage {
-        let bytes = rgba(of: raster)
-        var image = RGBAImage(width: raster.width, height: raster.height)
-        for row in 0..<raster.height {
-            for col in 0..<raster.width {
-                let i = (row * raster.width + col) * 4
-                guard bytes[i + 3] > 0 else { continue }
-                // Source-over onto transparent leaves the source colour unchanged.
-                image.blend(x: col, y: row, RGBA(bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]))
-            }
-        }
-        return image
+        RGBAImage(width: raster.width, height: raster.height, pixels: rgba(of: raster))
     }
 
     /// The shaded raster as 8-bit straight-alpha RGBA bytes, top row first (what `PNGEncoder` takes), computed on

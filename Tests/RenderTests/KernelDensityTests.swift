@@ -258,3 +258,22 @@ struct SplitMix {
 }
 
 private func pow2(_ v: Double) -> Double { v * v }
+
+struct DensityRasterTests {
+    @Test func positiveQuantileEqualsTheSortedValue() {
+        var state: UInt64 = 42
+        for size in [1, 2, 3, 10, 1_000, 20_001] {
+            let values: [Float] = (0..<size).map { _ in
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                let r = Int(state >> 40) % 50
+                return r < 10 ? 0 : Float(r % 17)  // zeros (ignored) and many ties
+            }
+            let raster = DensityRaster(width: size, height: 1, values: values)
+            let positive = values.filter { $0 > 0 }.sorted()
+            for q in [0, 0.25, 0.5, 0.995, 1] {
+                let expected = positive.isEmpty ? 0 : positive[Int((Double(positive.count - 1) * q).rounded())]
+                #expect(raster.positiveQuantile(q) == expected, "size \(size), q \(q)")
+            }
+        }
+    }
+}
