@@ -117,9 +117,9 @@ public struct ConvertIncidentsJob: Sendable {
                 out.rejected += 1
                 out.rejects.append(contentsOf: String(row.line).utf8)
                 out.rejects.append(UInt8(ascii: ","))
-                CSVRecords.appendField(reason.utf8, to: &out.rejects)
+                CSVText.appendField(reason.utf8, to: &out.rejects)
                 out.rejects.append(UInt8(ascii: ","))
-                CSVRecords.appendField(bytes[row.start..<row.contentEnd], to: &out.rejects)
+                CSVText.appendField(bytes[row.start..<row.contentEnd], to: &out.rejects)
                 out.rejects.append(UInt8(ascii: "\n"))
             }
             // Text after a closing quote leaves the fields' bounds clear, so such rows are rewritten like any
@@ -151,9 +151,9 @@ public struct ConvertIncidentsJob: Sendable {
             func value(_ column: Int) -> Double { column == columns.longitude ? converted.x : converted.y }
             let firstField = rows.field(first).raw, secondField = rows.field(second).raw
             out.output.append(contentsOf: bytes[row.start..<firstField.lowerBound])
-            CSVRecords.appendFixed(value(first), decimals: precision, to: &out.output)
+            CSVText.appendFixed(value(first), decimals: precision, to: &out.output)
             out.output.append(contentsOf: bytes[firstField.upperBound..<secondField.lowerBound])
-            CSVRecords.appendFixed(value(second), decimals: precision, to: &out.output)
+            CSVText.appendFixed(value(second), decimals: precision, to: &out.output)
             out.output.append(contentsOf: bytes[secondField.upperBound..<row.end])
             out.converted += 1
         }

@@ -22,9 +22,9 @@ public enum IncidentCSVWriter {
             for row in 0..<table.count {
                 table.withIDBytes(at: row) { CSVText.appendField($0, to: &buffer) }
                 buffer.append(UInt8(ascii: ","))
-                appendFixed7(table.longitude[row], to: &buffer)
+                CSVText.appendFixed(table.longitude[row], decimals: 7, to: &buffer)
                 buffer.append(UInt8(ascii: ","))
-                appendFixed7(table.latitude[row], to: &buffer)
+                CSVText.appendFixed(table.latitude[row], decimals: 7, to: &buffer)
                 if let time = table.time {
                     buffer.append(UInt8(ascii: ","))
                     ISO8601Time.append(time[row], to: &buffer)
@@ -43,36 +43,6 @@ public enum IncidentCSVWriter {
             }
             try writer.write(buffer)
         }
-    }
-
-    /// Appends `value` rounded to 7 decimals (half away from zero), e.g. `120.7500000`.
-    static func appendFixed7(_ value: Double, to buffer: inout [UInt8]) {
-        let scaled = (value * 1e7).rounded()
-        guard scaled.magnitude < 9e18 else {
-            buffer.append(contentsOf: value.description.utf8)
-            return
-        }
-        var units = Int64(scaled)
-        if units < 0 {
-            buffer.append(UInt8(ascii: "-"))
-            units = -units
-        }
-        appendDecimal(units / 10_000_000, to: &buffer)
-        buffer.append(UInt8(ascii: "."))
-        var fraction = units % 10_000_000
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &digits) { raw in
-            for i in stride(from: 6, through: 0, by: -1) {
-                raw[i] = UInt8(fraction % 10) + 0x30
-                fraction /= 10
-            }
-            buffer.append(contentsOf: raw)
-        }
-    }
-
-    private static func appendDecimal(_ value: Int64, to buffer: inout [UInt8]) {
-        if value >= 10 { appendDecimal(value / 10, to: &buffer) }
-        buffer.append(UInt8(value % 10) + 0x30)
     }
 }
 
