@@ -23,6 +23,8 @@ public struct BoundaryLayer: Sendable {
     /// Each area's display name (from `nameField`, else its identifier).
     public let names: [String]
     public let sourcePath: String
+    /// Each area's position among the file's features (null and point geometries, and other levels, are skipped).
+    public let inputIndices: [Int]
     /// Input indices of the features repaired with MakeValid (only under `.repair`).
     public let repairedFeatures: [Int]
 
@@ -41,6 +43,13 @@ public struct BoundaryLayer: Sendable {
         } catch {
             throw HeatGridError(error.description)
         }
+        return try BoundaryLayer(collection, path: path, level: level, idField: idField, nameField: nameField,
+                                 validation: validation, threads: threads)
+    }
+
+    /// The layer held by an already-read `collection` (from `path`, named in errors); as `load` otherwise.
+    public init(_ collection: FeatureCollection, path: String, level: String? = nil, idField: String? = nil,
+                nameField: String? = "name", validation: LayerValidation = .reject, threads: Int = 2) throws {
         var features: [Feature] = [], polygons: [MultiPolygon] = [], ids: [String] = [], names: [String] = []
         var inputIndex: [Int] = []
         for (index, feature) in collection.features.enumerated() {
@@ -67,7 +76,7 @@ public struct BoundaryLayer: Sendable {
         }
         var repaired: [Int] = []
         if validation != .skip {
-            let problems = try invalidAreas(polygons, threads: threads)
+            let problems = try Self.invalidAreas(polygons, threads: threads)
             if validation == .reject, let first = problems.first {
                 let at = first.location.map { " at (\($0.x), \($0.y))" } ?? ""
                 let more = problems.count > 1 ? " (and \(problems.count - 1) more invalid features)" : ""
@@ -84,8 +93,13 @@ public struct BoundaryLayer: Sendable {
                 repaired.append(inputIndex[problem.index])
             }
         }
-        return BoundaryLayer(features: features, polygons: polygons, ids: ids, names: names, sourcePath: path,
-                             repairedFeatures: repaired)
+        self.features = features
+        self.polygons = polygons
+        self.ids = ids
+        self.names = names
+        sourcePath = path
+        inputIndices = inputIndex
+        repairedFeatures = repaired
     }
 
     /// The invalid areas, in layer order. GEOS contexts are not thread-safe, so each worker has its own.

@@ -95,39 +95,21 @@ public struct CheckLayerJob: Sendable {
         do { return try GeoJSONReader().read(path: path) } catch { throw HeatGridError(error.description) }
     }
 
-    /// The polygonal features whose `level` property is `value` (all when `nil`), in file order.
+    /// The polygonal features whose `level` property is `value` (all when `nil`), in file order, as a level of
+    /// the hierarchy. Validity is not enforced here: reporting it is the check's job.
     private static func level(_ collection: FeatureCollection, path: String, value: String?, idField: String?,
                               nameField: String?, parentField: String?, name: String) throws -> LayerLevel {
-        var ids: [String] = [], names: [String] = [], polygons: [MultiPolygon] = [], indices: [Int] = []
-        var keys: [String?] = []
-        for (index, feature) in collection.features.enumerated() {
-            guard let areal = feature.geometry?.areal else { continue }
-            if let value, feature.properties["level"]?.stringValue != value { continue }
-            let id: String
-            if let idField {
-                guard let text = feature.properties[idField]?.identifierText else {
-                    throw HeatGridError("\(path): feature \(index) has no property '\(idField)' to use as its id")
-                }
-                id = text
-            } else {
-                id = String(index)
-            }
-            ids.append(id)
-            names.append(nameField.flatMap { feature.properties[$0]?.identifierText } ?? id)
-            polygons.append(areal)
-            indices.append(index)
-            keys.append(parentField.flatMap { feature.properties[$0]?.identifierText })
-        }
-        guard !polygons.isEmpty else {
-            throw HeatGridError("\(path): no Polygon or MultiPolygon features\(value.map { " with level '\($0)'" } ?? "")")
-        }
+        let layer = try BoundaryLayer(collection, path: path, level: value, idField: idField, nameField: nameField,
+                                      validation: .skip)
+        let keys = parentField.map { field in layer.features.map { $0.properties[field]?.identifierText } }
         do {
-            return try LayerLevel(name: name, ids: ids, names: names, polygons: polygons, featureIndices: indices,
-                                  parentKeys: parentField == nil ? nil : keys)
+            return try LayerLevel(name: name, ids: layer.ids, names: layer.names, polygons: layer.polygons,
+                                  featureIndices: layer.inputIndices, parentKeys: keys)
         } catch {
             throw HeatGridError("\(path): \(error)")
         }
     }
+
 
     /// Writes the layer file with the invalid areas of `levels` replaced by their repairs; returns their feature indices.
     private static func writeRepaired(_ collection: FeatureCollection, hierarchy: LayerHierarchy, levels: Range<Int>,
