@@ -8,8 +8,15 @@ struct HeatGridCommand: ParsableCommand {
         abstract: "Incident hot-spot engine for grid governance: assign incidents to cells, count, map.",
         discussion: """
             Examples:
-              heatgrid demo                       # Jiaxing districts, 200,000 sample incidents → output/demo/
-              heatgrid demo --lang en --timings   # English labels, stage times as JSON on stderr
+              heatgrid demo --lang en
+              heatgrid grid --boundaries geodata/jiaxing.geojson \\
+                  --boundary-datum gcj02 --cell 500 --out cells.geojson
+              heatgrid assign --cells cells.geojson --incidents incidents.csv \\
+                  --out assigned.csv --counts counts.csv
+              heatgrid heatmap --incidents incidents.csv --out map.png \\
+                  --boundaries geodata/jiaxing.geojson --level district
+
+            `heatgrid <command> --help` shows each command's options and examples.
             """,
         subcommands: [
             DemoCommand.self, AssignCommand.self, HeatmapCommand.self, ChoroplethCommand.self, GridCommand.self,
