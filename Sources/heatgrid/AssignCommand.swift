@@ -94,7 +94,7 @@ struct AssignCommand: ParsableCommand {
             job.parentCountsPath = parentCounts
             job.incidentDatum = datum
             job.layerDatum = boundaryDatum
-            let report = try job.run(progress: progressLine)
+            let report = try withProgress { try job.run(progress: $0) }
             common.reportRepairs(report.repairedCells, in: cells)
             if !report.overlappingPairs.isEmpty {
                 let pairs = report.overlappingPairs.prefix(5).map { "\($0.0)/\($0.1)" }.joined(separator: ", ")

@@ -95,7 +95,7 @@ struct CheckLayerCommand: ParsableCommand {
             job.repairedOutputPath = outputPath
             job.jsonPath = jsonPath
             job.threads = common.threads
-            let report = try job.run(progress: progressLine)
+            let report = try withProgress { try job.run(progress: $0) }
             for finding in report.check.findings { print(LayerCheckText.line(finding, lang: common.lang)) }
             print(LayerCheckText.summary(report.check, levels: report.levels, lang: common.lang))
             if let outputPath {

@@ -60,7 +60,7 @@ struct ChoroplethCommand: ParsableCommand {
             job.boundariesPath = boundaries
             job.boundaryLevel = boundaryLevel
             job.settings = try map.settings(common)
-            let report = try job.run(progress: progressLine)
+            let report = try withProgress { try job.run(progress: $0) }
             let zh = common.lang == .zh
             print(zh
                 ? "读取 \(grouped(report.rowsRead)) 行：分配 \(grouped(report.assigned))，区域外 \(grouped(report.outside))，类别外 \(grouped(report.filteredOut))，拒绝 \(grouped(report.rejected))"

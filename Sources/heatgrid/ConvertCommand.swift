@@ -77,7 +77,7 @@ struct ConvertCommand: ParsableCommand {
                 job.csvOptions.encoding = encoding
                 job.csvOptions.longitudeColumn = longitudeColumn
                 job.csvOptions.latitudeColumn = latitudeColumn
-                let report = try job.run(progress: progressLine)
+                let report = try withProgress { try job.run(progress: $0) }
                 var line = switch lang {
                 case .zh: "读取 \(grouped(report.rowsRead)) 行：转换 \(grouped(report.converted))，拒绝 \(grouped(report.rejected))"
                     + "（\(from.rawValue) → \(to.rawValue)，列 \(report.longitudeColumn)/\(report.latitudeColumn)）"
@@ -91,7 +91,7 @@ struct ConvertCommand: ParsableCommand {
             } else if let layer {
                 var job = ConvertLayerJob(inputPath: layer, outputPath: outputPath, from: from, to: to)
                 job.precision = precision
-                let report = try job.run(progress: progressLine)
+                let report = try withProgress { try job.run(progress: $0) }
                 let line = switch lang {
                 case .zh: "转换 \(grouped(report.features)) 个要素、\(grouped(report.positions)) 个坐标点"
                     + "（\(from.rawValue) → \(to.rawValue)）：\(outputPath)"

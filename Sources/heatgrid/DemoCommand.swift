@@ -70,7 +70,7 @@ struct DemoCommand: ParsableCommand {
             job.validation = common.validation
             job.language = common.lang
             job.fontPath = font
-            let report = try job.run(progress: progressLine)
+            let report = try withProgress { try job.run(progress: $0) }
             common.reportRepairs(report.layer.repairedFeatures, in: boundaries)
             print(summary(report, lang: common.lang))
             if common.timings { printError(report.timings.json) }

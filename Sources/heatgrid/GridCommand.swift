@@ -96,7 +96,7 @@ struct GridCommand: ParsableCommand {
             job.precision = precision
             job.threads = common.threads
             job.validation = common.validation
-            let report = try job.run(progress: progressLine)
+            let report = try withProgress { try job.run(progress: $0) }
             common.reportRepairs(report.repairedBoundaries, in: boundaries)
             print(summary(report, lang: common.lang))
             if common.timings { printError(report.timings.json) }

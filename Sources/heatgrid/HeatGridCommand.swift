@@ -57,6 +57,7 @@ extension Language: ExpressibleByArgument {}
 
 /// Runs a command body, turning any failure into one `heatgrid: error: …` line on stderr and exit status 1.
 func reportingErrors(_ body: () throws -> Void) throws {
+    defer { finishProgress() }
     do {
         try body()
     } catch let error as ExitCode {

@@ -64,7 +64,7 @@ struct HeatmapCommand: ParsableCommand {
             job.settings.style.kernel = kernel
             job.settings.style.scale = scale
             job.rasterPath = raster
-            let report = try job.run(progress: progressLine)
+            let report = try withProgress { try job.run(progress: $0) }
             let zh = common.lang == .zh
             print(zh
                 ? "读取 \(grouped(report.rowsRead)) 行：绘制 \(grouped(report.mapped))，类别外 \(grouped(report.filteredOut))，拒绝 \(grouped(report.rejected))；半径 \(Int(report.radius)) 米，\(report.width)×\(report.height) 像素"

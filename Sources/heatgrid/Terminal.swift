@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,8 +11,79 @@ func printError(_ line: String) {
     _ = text.withCString { write(STDERR_FILENO, $0, strlen($0)) }
 }
 
-/// Progress on stderr: one line per stage, so batch logs stay readable.
-func progressLine(_ message: String) { printError("· " + message) }
+/// Progress on stderr. In a terminal the current stage stays on one line with a spinner and its elapsed
+/// seconds, updated ten times a second, and each finished stage is left behind with its time; in a batch log
+/// (stderr not a terminal) each stage is one plain `· message` line, so logs stay readable and greppable.
+func progressLine(_ message: String) { StageProgress.shared.begin(message) }
+
+/// Ends the live stage line, if any, before a command prints its results.
+func finishProgress() { StageProgress.shared.finish() }
+
+/// Runs a job with progress on stderr, and ends the progress line before the caller prints its results.
+func withProgress<T>(_ body: (_ progress: (String) -> Void) throws -> T) rethrows -> T {
+    defer { finishProgress() }
+    return try body(progressLine)
+}
+
+final class StageProgress: @unchecked Sendable {
+    static let shared = StageProgress()
+
+    private let lock = NSLock()
+    private let interactive = isatty(STDERR_FILENO) == 1
+    private var message: String?
+    private var started = DispatchTime.now()
+    private var frame = 0
+    private var timer: DispatchSourceTimer?
+    private static let frames = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
+
+    func begin(_ next: String) {
+        guard interactive else { return printError("· " + next) }
+        lock.lock()
+        defer { lock.unlock() }
+        if let message { write("\r\u{1B}[K· \(message) (\(elapsed()))\n") }
+        message = next
+        started = .now()
+        if timer == nil {
+            let timer = DispatchSource.makeTimerSource(queue: .global(qos: .utility))
+            timer.schedule(deadline: .now(), repeating: .milliseconds(100))
+            timer.setEventHandler { [weak self] in self?.redraw() }
+            timer.resume()
+            self.timer = timer
+        }
+        redrawLocked()
+    }
+
+    func finish() {
+        guard interactive else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        timer?.cancel()
+        timer = nil
+        if let message { write("\r\u{1B}[K· \(message) (\(elapsed()))\n") }
+        message = nil
+    }
+
+    private func redraw() {
+        lock.lock()
+        defer { lock.unlock() }
+        redrawLocked()
+    }
+
+    private func redrawLocked() {
+        guard let message else { return }
+        frame = (frame + 1) % Self.frames.count
+        write("\r\u{1B}[K\(Self.frames[frame]) \(message)  \(elapsed())")
+    }
+
+    private func elapsed() -> String {
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        return String(format: "%.1f s", seconds)
+    }
+
+    private func write(_ text: String) {
+        _ = text.withCString { Glibc.write(STDERR_FILENO, $0, strlen($0)) }
+    }
+}
 
 /// A plain-text table whose columns line up in a terminal, counting CJK characters as two columns wide.
 struct TextTable {
