@@ -58,13 +58,21 @@ func decorate(_ map: HeatMap, layer: BoundaryLayer, text mapText: MapText, font:
                                   labelStyle: labelStyle, captionStyle: captionStyle),
                     in: .bottomRight, text: renderer)
     } else {
-        image.place(ColorRampLegend(colorMap: shading.colorMap, scale: shading.scale, top: shading.top,
-                                    caption: mapText.legendCaption, barLength: max(120, map.image.height / 4),
-                                    barThickness: max(12, unit), labelStyle: labelStyle, captionStyle: captionStyle),
-                    in: .bottomRight, text: renderer)
+        var legend = ColorRampLegend(colorMap: shading.colorMap, scale: shading.scale, top: shading.top,
+                                     caption: mapText.legendCaption, barLength: max(120, map.image.height / 4),
+                                     barThickness: max(12, unit), labelStyle: labelStyle, captionStyle: captionStyle)
+        if shading.scale == .eqHist {
+            let fitted = map.shading
+            legend.valuePosition = { fitted.position(of: $0) ?? 0 }
+        }
+        image.place(legend, in: .bottomRight, text: renderer)
     }
-    image.place(ScaleBar(canvas: map.canvas, metreUnit: zh ? "米" : "m", kilometreUnit: zh ? "公里" : "km"),
+    image.place(ScaleBar(pixelSize: map.canvas.pixelSize, maximumPixels: map.image.width / 4,
+                         metreUnit: zh ? "米" : "m", kilometreUnit: zh ? "公里" : "km", labelStyle: labelStyle,
+                         barHeight: max(6, unit / 2)),
                 in: .bottomLeft, text: renderer)
-    image.place(NorthArrow(letter: zh ? "北" : "N"), in: .topRight, text: renderer)
+    image.place(NorthArrow(letter: zh ? "北" : "N", arrowHeight: max(36, unit * 3),
+                           letterStyle: TextStyle(pixelSize: unit + 1, color: RGBA(30, 30, 30))),
+                in: .topRight, text: renderer)
     return image
 }

@@ -25,6 +25,9 @@ public struct ColorRampLegend: MapElement {
     public var labelStyle: TextStyle
     public var captionStyle: TextStyle
     public var panel: Panel?
+    /// Where a value sits on the ramp (0...1) when the scale has no closed form: histogram equalisation's
+    /// positions depend on the data (`FittedShading.position(of:)`). `nil` uses `scale.position(_:top:)`.
+    public var valuePosition: (@Sendable (Double) -> Double)?
 
     public init(colorMap: ColorMap, scale: ShadingScale, top: Double, ticks: [Double]? = nil, caption: String,
                 orientation: LegendOrientation = .vertical, barLength: Int = 180, barThickness: Int = 14,
@@ -69,7 +72,7 @@ public struct ColorRampLegend: MapElement {
         let length = Double(barLength)
         let labelled = values.map { value in
             (value: value, label: NiceNumbers.format(value, maximumDecimals: decimals),
-             offset: scale.position(value, top: top) * length)
+             offset: (valuePosition?(value) ?? scale.position(value, top: top)) * length)
         }
         let extents = labelled.map { text.measure($0.label, pixelSize: labelStyle.pixelSize) }
         let labelHeight = Int((extents.map(\.height).max() ?? 0).rounded(.up))

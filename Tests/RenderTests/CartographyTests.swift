@@ -167,6 +167,22 @@ struct LegendTests {
         for tick in sqrtTicks { #expect(abs(tick.offset - (tick.value / 100).squareRoot() * 200) < 1e-9) }
     }
 
+    @Test func histogramEqualisedTicksSitWhereTheShadingPutsTheirValues() throws {
+        // Most values are small: eq_hist gives the low range most of the ramp.
+        let values: [Float] = (1...100).map { $0 <= 80 ? Float($0) / 4 : Float($0) }
+        let fitted = Shading(colorMap: .viridis, scale: .eqHist, top: 100).fitted(to: values)
+        var equalised = legend
+        equalised.scale = .eqHist
+        equalised.valuePosition = { fitted.position(of: $0) ?? 0 }
+        let ticks = equalised.layout(text: blocks).ticks
+        #expect(!ticks.isEmpty)
+        for tick in ticks {
+            #expect(abs(tick.offset - (fitted.position(of: tick.value) ?? 0) * 200) < 1e-9)
+        }
+        let twenty = try #require(ticks.first { $0.value == 20 })
+        #expect(twenty.offset > 0.7 * 200)  // 20 is above 80 % of the values, far above the linear 40 px
+    }
+
     @Test func barColoursAreTheColourMapsAndTicksSitAtTheirValues() {
         var image = RGBAImage(width: 120, height: 260, fill: .white)
         let origin = PixelPoint(x: 5, y: 7)
