@@ -14,7 +14,7 @@ public struct AssignJob: Sendable {
     public var incidentsPath: String
     public var assignedPath: String
     public var countsPath: String?
-    /// Where rejected rows go; defaults to `<assigned path without .csv>.rejects.csv`.
+    /// Where rejected rows go; defaults to the output path with `.rejects.csv` for its extension.
     public var rejectsPath: String?
     public var csvOptions = IncidentCSVOptions()
     public var threads = PolygonIndex.defaultThreadCount
@@ -59,7 +59,7 @@ public struct AssignJob: Sendable {
     }
 
     public var effectiveRejectsPath: String {
-        rejectsPath ?? (assignedPath.hasSuffix(".csv") ? String(assignedPath.dropLast(4)) : assignedPath) + ".rejects.csv"
+        rejectsPath ?? HeatGridKit.rejectsPath(besides: assignedPath)
     }
 
     public func run(progress: (String) -> Void = { _ in }) throws -> Report {

@@ -17,7 +17,7 @@ public struct ConvertIncidentsJob: Sendable {
     public var to: Datum
     /// Decimals written for converted coordinates, 0 ... 12.
     public var precision = 7
-    /// Where rejected rows go; defaults to `<output path without .csv>.rejects.csv`.
+    /// Where rejected rows go; defaults to the output path with `.rejects.csv` for its extension.
     public var rejectsPath: String?
     /// Column names and the encoding used to read the header (the rows are copied as bytes).
     public var csvOptions = IncidentCSVOptions()
@@ -42,7 +42,7 @@ public struct ConvertIncidentsJob: Sendable {
     }
 
     public var effectiveRejectsPath: String {
-        rejectsPath ?? (outputPath.hasSuffix(".csv") ? String(outputPath.dropLast(4)) : outputPath) + ".rejects.csv"
+        rejectsPath ?? HeatGridKit.rejectsPath(besides: outputPath)
     }
 
     public func run(progress: (String) -> Void = { _ in }) throws -> Report {

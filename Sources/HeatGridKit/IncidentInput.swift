@@ -43,3 +43,11 @@ struct IncidentInput {
                       rejectsPath: read.rejected > 0 ? rejectsPath : nil)
     }
 }
+
+/// Where rejected rows go unless the user says: next to the main output, its extension replaced
+/// (`out/map.png` → `out/map.rejects.csv`, `assigned.csv` → `assigned.rejects.csv`).
+func rejectsPath(besides output: String) -> String {
+    let nameStart = output.lastIndex(of: "/").map { output.index(after: $0) } ?? output.startIndex
+    let stem = output[nameStart...].lastIndex(of: ".").map { output[..<$0] } ?? output[...]
+    return stem + ".rejects.csv"
+}

@@ -68,13 +68,6 @@ public struct MapSettings: Sendable {
     }
 }
 
-/// `out/map.png` → `out/map.rejects.csv`: rejected rows next to the main output.
-func rejectsPath(besides output: String) -> String {
-    let nameStart = output.lastIndex(of: "/").map { output.index(after: $0) } ?? output.startIndex
-    let stem = output[nameStart...].lastIndex(of: ".").map { output[..<$0] } ?? output[...]
-    return stem + ".rejects.csv"
-}
-
 /// `map.pgw` (pixel size, rotation, top-left pixel centre in the canvas' metres) and `map.prj` beside `map.png`.
 func writeWorldFile(for imagePath: String, canvas: MapCanvas) throws -> [String] {
     let stem = imagePath.hasSuffix(".png") ? String(imagePath.dropLast(4)) : imagePath

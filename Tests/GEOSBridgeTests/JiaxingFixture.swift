@@ -99,22 +99,10 @@ final class GEOSOracle {
     }
 }
 
-/// SplitMix64: a tiny seeded generator so the point sets are the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// `count` seeded points spread uniformly over `box`.
 func seededPoints(_ count: Int, in box: BoundingBox, seed: UInt64) -> [Point] {
-    var generator = SeededGenerator(state: seed)
+    var generator = SeededGenerator(seed: seed)
     return (0..<count).map { _ in
         Point(x: Double.random(in: box.minX...box.maxX, using: &generator),
               y: Double.random(in: box.minY...box.maxY, using: &generator))

@@ -2,6 +2,7 @@ import GeoCore
 import GeoJSON
 import Glibc
 import Testing
+import TestSupport
 
 /// Numbers read by the GeoJSON reader must be bit-identical to C's `strtod`.
 @Suite("Number parsing matches strtod")
@@ -34,7 +35,7 @@ struct NumberParsingTests {
     }
 
     @Test func randomDecimalsOfUpTo20DigitsEqualStrtod() throws {
-        var random = SplitMix64(seed: 0x6765_6F6A_736F_6E)
+        var random = SeededGenerator(seed: 0x6765_6F6A_736F_6E)
         var tokens: [String] = []
         for _ in 0..<20_000 {
             let digits = 1 + Int(random.next() % 20)
@@ -80,15 +81,3 @@ struct NumberParsingTests {
     }
 }
 
-/// A small, seedable generator so random cases are the same on every run.
-struct SplitMix64 {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -3,6 +3,7 @@ import GeoCore
 import Projection
 import Render
 import Testing
+import TestSupport
 
 struct KernelDensityTests {
     /// A 10 km square canvas in UTM 51N metres.
@@ -88,7 +89,7 @@ struct KernelDensityTests {
 extension KernelDensityTests {
     /// Clustered, weighted points (some outside the canvas, so clipped kernels are covered too), from a fixed seed.
     static func scatter(count: Int, seed: UInt64) -> (x: [Double], y: [Double], w: [Float]) {
-        var rng = SplitMix(seed)
+        var rng = SeededGenerator(seed: seed)
         var xs: [Double] = [], ys: [Double] = [], ws: [Float] = []
         let centres = (0..<5).map { _ in (300_000 + rng.unit() * 10_000, 3_400_000 + rng.unit() * 10_000) }
         for i in 0..<count {
@@ -242,20 +243,6 @@ extension KernelDensityTests {
     }
 }
 
-/// A small seeded generator (SplitMix64), so the test points are the same on every machine.
-struct SplitMix {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-}
 
 private func pow2(_ v: Double) -> Double { v * v }
 

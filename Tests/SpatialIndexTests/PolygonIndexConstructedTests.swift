@@ -1,6 +1,7 @@
 import Foundation
 import GeoCore
 import Testing
+import TestSupport
 @testable import SpatialIndex
 
 /// Hand-built layers with known answers: shared edges and vertices, degenerate edges, holes, large inputs.

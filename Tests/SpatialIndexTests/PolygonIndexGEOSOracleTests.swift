@@ -1,6 +1,7 @@
 import GEOSBridge
 import GeoCore
 import Testing
+import TestSupport
 @testable import SpatialIndex
 
 /// The real workload's shape: about 20,000 cells of roughly 500 m, cut from the Jiaxing districts by GEOS,

@@ -1,5 +1,6 @@
 import GeoCore
 import Testing
+import TestSupport
 @testable import SpatialIndex
 
 /// Seeded random tilings: every point of the union is counted exactly once, vertices and edges included.

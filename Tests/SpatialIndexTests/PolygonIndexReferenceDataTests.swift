@@ -1,5 +1,6 @@
 import GeoCore
 import Testing
+import TestSupport
 @testable import SpatialIndex
 
 /// The repository's reference boundaries against the exact brute-force oracle.
