@@ -24,21 +24,25 @@ import GeoCore
 /// - **NaN or infinite coordinates** are outside (-1).
 ///
 /// How: a uniform grid over the layer's bounding box whose buckets are "outside", "inside polygon P",
-/// a 4 × 4 sub-grid, or a leaf holding only the edges meeting the bucket plus, per candidate polygon, the
-/// parity of its edges to the right of the bucket as a function of y. A shared edge is stored once with a
-/// bitmask of the polygons it bounds, so it is decided once for both neighbours. No allocation per query.
+/// a 4 × 4 sub-grid, or a leaf. A leaf holds the edges meeting the bucket plus, per candidate polygon, the
+/// parity of its edges to the right of the bucket as a function of y; a shared edge is stored once with a
+/// bitmask of the polygons it bounds, so it is decided once for both neighbours. Each leaf also has a
+/// one-cache-line summary: its box cut into 12 × 12 micro-cells, each either answered outright (no edge
+/// comes near it) or sent to the edges. Most points are thus answered by two table reads and arithmetic;
+/// batches are processed in passes that keep many cache misses in flight. No allocation per query.
 ///
-/// Measured (release, this project's 2-core machines, ±30 %): the 19,799-cell Jiaxing 500 m grid builds in
-/// about 45 ms on 2 threads (75 ms on one), holds 13 MB, and assigns 1,000,000 clustered incidents in
-/// about 29 ms on one thread and 15 ms on two, identical to shapely's `within` for every point. The 90
-/// ragged Zhejiang counties (124,000 edges): 130 ms to build, 11 ms / 5 ms for 1,000,000 uniform points.
-/// For a batch of a few thousand points the build costs more than the queries; build once, query often.
+/// Measured (release, this project's 2-core machines, which other work shares: ±30 %): the 19,799-cell
+/// Jiaxing 500 m grid assigns 1,000,000 clustered incidents in about 11–15 ms of CPU on one thread (7 % of
+/// points reach the edges), identical to shapely's `within` for every point; see Benchmarks/README.md for
+/// side-by-side figures. For a batch of a few thousand points the build costs more than the queries; build
+/// once, query often.
 public struct PolygonIndex: Sendable {
     let edges: EdgeTable
     let geometry: GridGeometry
     let grid: [UInt32]
     let nodes: [UInt32]
     let arena: [UInt64]
+    let summaries: AlignedWords
 
     /// Pairs (i, j), i < j, of input polygons whose interiors overlap (a positive-area intersection).
     public let overlappingPairs: [(Int, Int)]
@@ -78,26 +82,44 @@ public struct PolygonIndex: Sendable {
         var grid: [UInt32] = []
         var nodes: [UInt32] = []
         var arena: [UInt64] = []
-        grid.reserveCapacity(geometry.nx * geometry.ny)
+        // Line 0 is a dummy (all zero) that points in constant buckets read, so the query need not branch.
+        let summaries = AlignedWords(count: summaryWords + chunks.reduce(0) { $0 + $1.summaries.count })
+        var summaryCount = summaryWords
+        // The grid has a border of outside buckets all round, so the batch query clamps instead of branching.
+        let rowLength = geometry.nx + 2
+        grid.reserveCapacity(rowLength * (geometry.ny + 2))
+        grid.append(contentsOf: repeatElement(outsideValue, count: rowLength))
         nodes.reserveCapacity(chunks.reduce(0) { $0 + $1.nodes.count })
         arena.reserveCapacity(chunks.reduce(0) { $0 + $1.arena.count })
         for chunk in chunks {
-            let arenaBase = arena.count, nodeBase = nodes.count / 16
-            guard arenaBase + chunk.arena.count < Int(entryPayloadMask), nodeBase + chunk.nodes.count / 16 < Int(entryPayloadMask) else {
+            let arenaBase = arena.count, nodeBase = nodes.count / 16, leafBase = summaryCount / summaryWords
+            guard arenaBase + chunk.arena.count < Int(entryPayloadMask), nodeBase + chunk.nodes.count / 16 < Int(entryPayloadMask),
+                  leafBase + chunk.summaries.count / summaryWords < Int(entryPayloadMask) else {
                 throw PolygonIndexError(polygon: 0, part: 0, ring: 0, vertex: 0,
                                         problem: "the layer is too large to index (more than 2^30 index words)")
             }
             func relocate(_ entry: UInt32) -> UInt32 {
                 switch entry >> entryTagShift {
-                case leafTag: return entry + UInt32(arenaBase)
+                case leafTag: return entry + UInt32(leafBase)
                 case nodeTag: return entry + UInt32(nodeBase)
                 default: return entry
                 }
             }
-            grid.append(contentsOf: chunk.grid.lazy.map(relocate))
+            for row in 0..<(chunk.grid.count / geometry.nx) {
+                grid.append(outsideValue)
+                grid.append(contentsOf: chunk.grid[row * geometry.nx ..< (row + 1) * geometry.nx].lazy.map(relocate))
+                grid.append(outsideValue)
+            }
             nodes.append(contentsOf: chunk.nodes.lazy.map(relocate))
             arena.append(contentsOf: chunk.arena)
+            for k in stride(from: 0, to: chunk.summaries.count, by: summaryWords) {
+                for w in 0..<summaryWords - 1 { summaries.base[summaryCount + k + w] = chunk.summaries[k + w] }
+                summaries.base[summaryCount + k + summaryWords - 1] = chunk.summaries[k + summaryWords - 1] + UInt64(arenaBase)
+            }
+            summaryCount += chunk.summaries.count
         }
+        self.summaries = summaries
+        grid.append(contentsOf: repeatElement(outsideValue, count: rowLength))
         self.grid = grid
         self.nodes = nodes
         self.arena = arena
@@ -111,14 +133,17 @@ public struct PolygonIndex: Sendable {
         // The margin by which buckets are grown: far above the rounding of bucket arithmetic (~1e-16
         // relative) and far below any cell size (1e-10 of a 120° longitude is about a millimetre).
         let margin = magnitude > 0 ? magnitude * 1e-10 : 1e-300
-        let width = box.width > 0 ? box.width : max(box.height, 1)
-        let height = box.height > 0 ? box.height : max(width, 1)
+        // The grid reaches a few margins beyond the layer, so no point of the layer is rounded into the
+        // outside border the batch query clamps to.
+        let pad = 4 * margin
+        let width = (box.width > 0 ? box.width : max(box.height, 1)) + 2 * pad
+        let height = (box.height > 0 ? box.height : max(width, 1)) + 2 * pad
         let target = max(1.0, Double(edges.count) * parameters.bucketsPerEdge)
         let side = parameters.maxGridSide
         let nx = max(1, min(side, Int((target * width / height).squareRoot().rounded(.up))))
         let ny = max(1, min(side, Int((target / Double(nx)).rounded(.up))))
         let w = width / Double(nx), h = height / Double(ny)
-        return GridGeometry(minX: box.minX, minY: box.minY, maxX: box.minX + width, maxY: box.minY + height,
+        return GridGeometry(minX: box.minX - pad, minY: box.minY - pad, maxX: box.minX - pad + width, maxY: box.minY - pad + height,
                             nx: nx, ny: ny, w: w, h: h, invW: 1 / w, invH: 1 / h, margin: margin)
     }
 
@@ -132,8 +157,8 @@ public struct PolygonIndex: Sendable {
         grid.withUnsafeBufferPointer { g in
             nodes.withUnsafeBufferPointer { n in
                 arena.withUnsafeBufferPointer { a in
-                    Query(geometry: geometry, grid: g.baseAddress!, nodes: n.baseAddress, arena: a.baseAddress)
-                        .locate(point.x, point.y)
+                    Query(geometry: geometry, grid: g.baseAddress!, nodes: n.baseAddress, arena: a.baseAddress,
+                          summaries: summaries.base).locate(point.x, point.y)
                 }
             }
         }
@@ -149,7 +174,8 @@ public struct PolygonIndex: Sendable {
         grid.withUnsafeBufferPointer { g in
             nodes.withUnsafeBufferPointer { n in
                 arena.withUnsafeBufferPointer { a in
-                    let query = Query(geometry: geometry, grid: g.baseAddress!, nodes: n.baseAddress, arena: a.baseAddress)
+                    let query = Query(geometry: geometry, grid: g.baseAddress!, nodes: n.baseAddress, arena: a.baseAddress,
+                                      summaries: summaries.base)
                     let xs = SendablePointer(UnsafeMutablePointer(mutating: x.baseAddress!))
                     let ys = SendablePointer(UnsafeMutablePointer(mutating: y.baseAddress!))
                     let out = SendablePointer(result.baseAddress!)
@@ -221,7 +247,7 @@ public struct PolygonIndex: Sendable {
 
     /// Bytes held by the index structure (grid, sub-grids, leaves and the edge table).
     public var memoryFootprint: Int {
-        grid.count * 4 + nodes.count * 4 + arena.count * 8 + edges.count * (4 * 8 + 4) + polygonCount * (8 + 32)
+        grid.count * 4 + nodes.count * 4 + arena.count * 8 + summaries.count * 8 + edges.count * (4 * 8 + 4) + polygonCount * (8 + 32)
     }
 
     /// Top-grid dimensions (columns, rows); for diagnostics and tuning.
@@ -234,36 +260,91 @@ struct SendablePointer<T>: @unchecked Sendable {
     init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
 }
 
+/// Words on 64-byte boundaries, so each leaf summary is exactly one cache line. Immutable once built.
+final class AlignedWords: @unchecked Sendable {
+    let base: UnsafeMutablePointer<UInt64>
+    let count: Int
+
+    init(count: Int) {
+        self.count = count
+        base = UnsafeMutableRawPointer.allocate(byteCount: max(1, count) * 8, alignment: 64)
+            .bindMemory(to: UInt64.self, capacity: max(1, count))
+        base.initialize(repeating: 0, count: max(1, count))
+    }
+
+    deinit { base.deallocate() }
+}
+
 /// The hot path: raw pointers into the index, no reference counting, no bounds checks, no allocation.
 struct Query: @unchecked Sendable {  // read-only pointers into immutable arrays
     let geometry: GridGeometry
     let grid: UnsafePointer<UInt32>
     let nodes: UnsafePointer<UInt32>?
     let arena: UnsafePointer<UInt64>?
+    let summaries: UnsafePointer<UInt64>
 
-    /// Points go through in blocks: first every point's grid entry (independent loads the CPU overlaps),
-    /// then each leaf's first word, then the leaf tests, so cache misses overlap instead of queueing.
+    /// Points go through in blocks, in passes that each do one kind of work so the CPU overlaps the cache
+    /// misses of many points instead of waiting for each: bucket arithmetic; the grid entries; sub-grid
+    /// descents (few); the leaf summaries, which answer most points; and last the points whose micro-cell an
+    /// edge comes near, decided at their leaf's edges. The passes that load avoid branches whose outcome is
+    /// as good as random, since a mispredicted branch discards the loads in flight.
     func run(_ x: UnsafeMutablePointer<Double>, _ y: UnsafeMutablePointer<Double>,
              _ out: UnsafeMutablePointer<Int32>, _ range: Range<Int>) {
-        let block = 64
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: block) { entries in
-            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: block) { heads in
+        let block = 256
+        // The answer table (words 5 and 6 of a summary) read as Int32s: entry t of line l is at 16 l + 10 + t.
+        let answerTable = UnsafeRawPointer(summaries).assumingMemoryBound(to: Int32.self)
+        let arithmetic = BucketArithmetic(geometry)
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 4 * block) { scratch in
+            // `line` reuses `bucket` once the grid entries are read.
+            let bucket = scratch.baseAddress!, micro = bucket + block, pending = micro + block, line = bucket
+            let codeWords = UnsafeMutableRawPointer(pending + block).assumingMemoryBound(to: UInt64.self)
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: block) { entries in
                 var start = range.lowerBound
                 while start < range.upperBound {
                     let n = min(block, range.upperBound - start)
-                    for k in 0..<n { entries[k] = entry(x[start + k], y[start + k]) }
-                    for k in 0..<n where entries[k] >> entryTagShift == leafTag {
-                        heads[k] = arena.unsafelyUnwrapped[Int(entries[k] & entryPayloadMask)]
+                    let xs = x + start, ys = y + start
+                    for k in 0..<n { (bucket[k], micro[k]) = arithmetic.bucketAndMicroCell(xs[k], ys[k]) }
+                    var descents = 0
+                    for k in 0..<n {
+                        let e = grid[bucket[k]]
+                        entries[k] = e
+                        pending[descents] = k
+                        descents &+= Int(e >> (entryTagShift + 1))  // 1 for a sub-grid, 0 otherwise
                     }
+                    for d in 0..<descents {
+                        let k = pending[d]
+                        (entries[k], micro[k]) = entry(xs[k], ys[k])
+                    }
+                    // Each point's summary line (constant buckets read the dummy line 0 and are answered now),
+                    // then the word holding its micro-cell's code, in a loop of loads alone, so that as many
+                    // as possible are in flight at once.
                     for k in 0..<n {
                         let e = entries[k]
-                        if e >> entryTagShift == leafTag {
-                            out[start + k] = evaluateLeaf(arena.unsafelyUnwrapped + Int(e & entryPayloadMask),
-                                                          heads[k], x[start + k], y[start + k])
-                        } else {
-                            let value = e & entryPayloadMask
-                            out[start + k] = value == outsideValue ? -1 : Int32(value)
-                        }
+                        let payload = e & entryPayloadMask
+                        let leafBit = Int(e >> entryTagShift) & 1
+                        line[k] = (Int(payload) & (0 &- leafBit)) &* summaryWords
+                        // outsideValue becomes -1 without a comparison.
+                        out[start + k] = Int32(bitPattern: payload) &- Int32(bitPattern: (payload &+ 1) >> entryTagShift) &* 0x4000_0000
+                    }
+                    for k in 0..<n { codeWords[k] = summaries[line[k] &+ (micro[k] &>> 5)] }
+                    var pendingCount = 0
+                    for k in 0..<n {
+                        let base = line[k], c = micro[k]
+                        let code = Int(truncatingIfNeeded: (codeWords[k] &>> UInt64((c & 31) &* 2)) & 3)
+                        let tabled = answerTable[(base &+ 5) &* 2 &+ code]
+                        let isLeaf = base != 0
+                        out[start + k] = isLeaf ? tabled : out[start + k]
+                        pending[pendingCount] = k
+                        pendingCount &+= (isLeaf ? 1 : 0) & code & (code &>> 1)  // a leaf and code 3
+                    }
+                    // Leaf offsets, then the leaves' first words in a loop of loads, then the edge tests.
+                    let leafOffset = micro, head = codeWords
+                    for p in 0..<pendingCount { leafOffset[p] = Int(summaries[line[pending[p]] &+ 7]) }
+                    let arena = arena.unsafelyUnwrapped
+                    for p in 0..<pendingCount { head[p] = arena[leafOffset[p]] }
+                    for p in 0..<pendingCount {
+                        let k = pending[p]
+                        out[start + k] = evaluateLeaf(arena + leafOffset[p], head[p], xs[k], ys[k])
                     }
                     start += n
                 }
@@ -271,22 +352,32 @@ struct Query: @unchecked Sendable {  // read-only pointers into immutable arrays
         }
     }
 
-    /// The grid entry (constant or leaf, never a sub-grid) for a point; outside for points off the grid.
+    /// The summary's answer for micro-cell `micro` of leaf `leaf`, or `needsEdges`.
     @inline(__always)
-    func entry(_ px: Double, _ py: Double) -> UInt32 {
+    func summaryAnswer(_ leaf: UInt32, _ micro: Int) -> Int32 {
+        let s = summaries + Int(leaf) &* summaryWords
+        let code = Int(truncatingIfNeeded: (s[micro >> 5] >> UInt64((micro & 31) &* 2)) & 3)
+        if code == 3 { return needsEdges }
+        return Int32(truncatingIfNeeded: s[5 &+ (code >> 1)] >> UInt64((code & 1) &* 32))
+    }
+
+    /// The grid entry (constant or leaf, never a sub-grid) for a point, and the point's micro-cell in that
+    /// entry's box; outside for points off the grid.
+    @inline(__always)
+    func entry(_ px: Double, _ py: Double) -> (UInt32, Int) {
         // NaN fails every comparison, so it lands here too.
         guard px >= geometry.minX && px <= geometry.maxX && py >= geometry.minY && py <= geometry.maxY else {
-            return outsideValue
+            return (outsideValue, 0)
         }
         let fx = (px - geometry.minX) * geometry.invW
         let fy = (py - geometry.minY) * geometry.invH
         var ix = Int(fx), iy = Int(fy)
         if ix >= geometry.nx { ix = geometry.nx - 1 }
         if iy >= geometry.ny { iy = geometry.ny - 1 }
-        var entry = grid[iy &* geometry.nx &+ ix]
+        var entry = grid[(iy &+ 1) &* (geometry.nx &+ 2) &+ ix &+ 1]
+        // Fractions of the bucket; scaled by 4 for sub-grids they stay exact in binary.
+        var rx = fx - Double(ix), ry = fy - Double(iy)
         if entry >> entryTagShift == nodeTag {
-            // Sub-grid coordinates stay exact: fractions of a bucket scaled by 4 are exact in binary.
-            var rx = fx - Double(ix), ry = fy - Double(iy)
             repeat {
                 rx *= 4; ry *= 4
                 var sx = Int(rx), sy = Int(ry)
@@ -296,63 +387,117 @@ struct Query: @unchecked Sendable {  // read-only pointers into immutable arrays
                 entry = nodes.unsafelyUnwrapped[Int(entry & entryPayloadMask) &* 16 &+ sy &* 4 &+ sx]
             } while entry >> entryTagShift == nodeTag
         }
-        return entry
+        var mx = Int(rx * Double(microSide)), my = Int(ry * Double(microSide))
+        if mx >= microSide { mx = microSide - 1 }
+        if my >= microSide { my = microSide - 1 }
+        return (entry, my &* microSide &+ mx)
     }
 
     @inline(__always)
     func locate(_ px: Double, _ py: Double) -> Int32 {
-        let e = entry(px, py)
-        if e >> entryTagShift == leafTag {
-            let start = arena.unsafelyUnwrapped + Int(e & entryPayloadMask)
-            return evaluateLeaf(start, start[0], px, py)
-        }
+        let (e, micro) = entry(px, py)
         let value = e & entryPayloadMask
+        if e >> entryTagShift == leafTag {
+            let answer = summaryAnswer(value, micro)
+            if answer != needsEdges { return answer }
+            let groups = arena.unsafelyUnwrapped + Int(summaries[Int(value) &* summaryWords &+ 7])
+            return evaluateLeaf(groups, groups[0], px, py)
+        }
         return value == outsideValue ? -1 : Int32(value)
     }
+}
 
+/// The batch query's bucket arithmetic, with the grid's constants at hand.
+struct BucketArithmetic {
+    let originX: Double, originY: Double, scaleX: Double, scaleY: Double, limitX: Double, limitY: Double
+    let rowLength: Int
+
+    init(_ geometry: GridGeometry) {
+        let side = Double(microSide)
+        // Micro-cell coordinates count from the outer corner of the border, one bucket beyond the grid's.
+        scaleX = geometry.invW * side
+        scaleY = geometry.invH * side
+        originX = geometry.minX - side / scaleX
+        originY = geometry.minY - side / scaleY
+        limitX = Double((geometry.nx + 2) * microSide) - 0.5
+        limitY = Double((geometry.ny + 2) * microSide) - 0.5
+        rowLength = geometry.nx + 2
+    }
+
+    /// The bucket of the bordered grid and the micro-cell within it, by arithmetic alone: positions are
+    /// clamped into the grid and its border, so points off the grid (NaN and infinities included) land in a
+    /// border bucket, which is outside. A point exactly on a micro-cell's side may land on either side: both
+    /// cells' summaries hold for it, since a cell is only summarised when no edge comes within the margin.
     @inline(__always)
-    func evaluateLeaf(_ start: UnsafePointer<UInt64>, _ head: UInt64, _ px: Double, _ py: Double) -> Int32 {
-        var group = start
-        var counts = head
-        while true {
-            let edgeCount = Int(truncatingIfNeeded: counts & 0xFFFF_FFFF)
-            let breakCount = Int(truncatingIfNeeded: counts >> 32)
-            var mask = group[1]
-            let info = group[2]
-            let constant = Int32(bitPattern: UInt32(truncatingIfNeeded: info))
-            let candidateCount = Int(truncatingIfNeeded: (info >> 32) & 0x7FFF_FFFF)
-            var p = group + 3
-            let edgeEnd = p + edgeCount &* 5
-            // Branch-free on the common path: whether an edge is crossed is as good as random.
-            while p < edgeEnd {
-                let ax = Double(bitPattern: p[0]), ay = Double(bitPattern: p[1])
-                let bx = Double(bitPattern: p[2]), by = Double(bitPattern: p[3])
-                let inRange = (ay <= py) && (py < by)
-                // The orient2d filter of `orientationSign`, inlined; the exact path only when it cannot decide.
-                let detLeft = (ax - px) * (by - py)
-                let detRight = (ay - py) * (bx - px)
-                let det = detLeft - detRight
-                let bound = orientErrorBound * (abs(detLeft) + abs(detRight))
-                var crossed = det > bound
-                if _slowPath(inRange && !crossed && -det <= bound) {
-                    crossed = orientationSign(ax, ay, bx, by, px, py) > 0
-                }
-                mask ^= p[4] & (0 &- UInt64(inRange && crossed ? 1 : 0))
-                p += 5
-            }
-            let breakEnd = p + breakCount &* 2
-            while p < breakEnd {
-                mask ^= p[1] & (0 &- UInt64(Double(bitPattern: p[0]) <= py ? 1 : 0))
-                p += 2
-            }
-            let candidates = UnsafeRawPointer(breakEnd).assumingMemoryBound(to: Int32.self)
-            if mask != 0 {
-                let found = candidates[mask.trailingZeroBitCount]
-                return constant >= 0 && constant < found ? constant : found
-            }
-            if info >> 63 == 0 { return constant }
-            group = breakEnd + (candidateCount + 1) / 2
-            counts = group[0]
-        }
+    func bucketAndMicroCell(_ px: Double, _ py: Double) -> (Int, Int) {
+        // `v > 0 ? v : 0` also turns NaN into 0.
+        let vx = (px - originX) * scaleX, vy = (py - originY) * scaleY
+        let gx = floorOfSmall(min(vx > 0 ? vx : 0, limitX)), gy = floorOfSmall(min(vy > 0 ? vy : 0, limitY))
+        let ix = dividedByMicroSide(gx), iy = dividedByMicroSide(gy)
+        return (iy &* rowLength &+ ix, (gy &- iy &* microSide) &* microSide &+ (gx &- ix &* microSide))
     }
 }
+
+/// ⌊v⌋ for 0 <= v < 2^31 without the range checks of `Int(_:)`: adding 1.5 × 2^52 rounds to an integer
+/// (ties to even, so an integer v may give v - 1: a point on a cell side, which either cell answers).
+@inline(__always)
+func floorOfSmall(_ v: Double) -> Int {
+    Int(Int32(truncatingIfNeeded: ((v - 0.5) + 0x1.8p52).bitPattern))
+}
+
+/// ⌊g / 12⌋ by a multiply and a shift (no trap checks), exact for 0 <= g < 131,075, which covers every
+/// micro-cell column of the largest grid ((4096 + 2) × 12).
+@inline(__always)
+func dividedByMicroSide(_ g: Int) -> Int { (g &* 43_691) &>> 19 }
+
+/// A summary code's marker for "decide at the edges"; never a polygon index or -1.
+let needsEdges = Int32.min
+
+/// The leaf's exact answer at (px, py): the half-open crossing rule over the leaf's edges, plus the parity of
+/// each candidate's edges right of the leaf, lowest candidate (or the leaf's constant polygon) first.
+@inline(__always)
+func evaluateLeaf(_ start: UnsafePointer<UInt64>, _ head: UInt64, _ px: Double, _ py: Double) -> Int32 {
+    var group = start
+    var counts = head
+    while true {
+        let edgeCount = Int(truncatingIfNeeded: counts & 0xFFFF_FFFF)
+        let breakCount = Int(truncatingIfNeeded: counts >> 32)
+        var mask = group[1]
+        let info = group[2]
+        let constant = Int32(bitPattern: UInt32(truncatingIfNeeded: info))
+        let candidateCount = Int(truncatingIfNeeded: (info >> 32) & 0x7FFF_FFFF)
+        var p = group + 3
+        let edgeEnd = p + edgeCount &* 5
+        // Branch-free on the common path: whether an edge is crossed is as good as random.
+        while p < edgeEnd {
+            let ax = Double(bitPattern: p[0]), ay = Double(bitPattern: p[1])
+            let bx = Double(bitPattern: p[2]), by = Double(bitPattern: p[3])
+            let inRange = (ay <= py) && (py < by)
+            // The orient2d filter of `orientationSign`, inlined; the exact path only when it cannot decide.
+            let detLeft = (ax - px) * (by - py)
+            let detRight = (ay - py) * (bx - px)
+            let det = detLeft - detRight
+            let bound = orientErrorBound * (abs(detLeft) + abs(detRight))
+            var crossed = det > bound
+            if _slowPath(inRange && !crossed && -det <= bound) {
+                crossed = orientationSign(ax, ay, bx, by, px, py) > 0
+            }
+            mask ^= p[4] & (0 &- UInt64(inRange && crossed ? 1 : 0))
+            p += 5
+        }
+        let breakEnd = p + breakCount &* 2
+        while p < breakEnd {
+            mask ^= p[1] & (0 &- UInt64(Double(bitPattern: p[0]) <= py ? 1 : 0))
+            p += 2
+        }
+        let candidates = UnsafeRawPointer(breakEnd).assumingMemoryBound(to: Int32.self)
+        if mask != 0 {
+            let found = candidates[mask.trailingZeroBitCount]
+            return constant >= 0 && constant < found ? constant : found
+        }
+        if info >> 63 == 0 { return constant }
+        group = breakEnd + (candidateCount + 1) / 2
+        counts = group[0]
+    }
+}
+

@@ -1,0 +1,84 @@
+import GeoCore
+import Testing
+import TestSupport
+@testable import SpatialIndex
+
+/// The leaf summaries (12 × 12 micro-cells answered without edges) must never change an answer: these
+/// layers and points put edges across, along and near micro-cell sides at several bucket sizes.
+@Suite struct PolygonIndexSummaryTests {
+    /// An axis-aligned tiling: every edge exactly horizontal or vertical, many lying along bucket and
+    /// micro-cell sides (the kind of edge a summary once left unmarked).
+    static func squareTiling(columns: Int, rows: Int, cell: Double) -> [MultiPolygon] {
+        var cells: [MultiPolygon] = []
+        for r in 0..<rows {
+            for c in 0..<columns {
+                let x0: Double = 100 + Double(c) * cell, y0: Double = 30 + Double(r) * cell
+                cells.append(MultiPolygon([TestLayers.square(x0, y0, x0 + cell, y0 + cell)]))
+            }
+        }
+        return cells
+    }
+
+    /// Random points, plus points a hair (and a few micro-cells) above, below, left and right of every edge.
+    static func probes(_ cells: [MultiPolygon], seed: UInt64, random: Int) -> [Point] {
+        var points = TestLayers.randomPoints(in: TestLayers.bounds(cells), count: random, seed: seed)
+        let box = TestLayers.bounds(cells)
+        let offsets = [0x1p-40, 1e-7, 1e-4].flatMap { [$0 * box.width, -$0 * box.width] }
+        for cell in cells {
+            let ring = cell.polygons[0].exterior.points
+            for k in 0..<(ring.count - 1) {
+                let mid = Point(x: (ring[k].x + ring[k + 1].x) / 2, y: (ring[k].y + ring[k + 1].y) / 2)
+                for d in offsets {
+                    points.append(Point(x: mid.x + d, y: mid.y))
+                    points.append(Point(x: mid.x, y: mid.y + d))
+                }
+            }
+        }
+        return points
+    }
+
+    static func expectAgreement(_ cells: [MultiPolygon], points: [Point], bucketsPerEdge: Double) throws {
+        let index = try PolygonIndex(layer: cells, parameters: BuildParameters(bucketsPerEdge: bucketsPerEdge, threads: 2))
+        let oracle = ExactOracle(cells)
+        let assignment = index.assign(x: points.map(\.x), y: points.map(\.y), threads: 2)
+        var wrong = 0
+        for (k, p) in points.enumerated() where assignment[k] != oracle.expected(p) {
+            wrong += 1
+            if wrong <= 3 { Issue.record("buckets per edge \(bucketsPerEdge): point \(p) got \(assignment[k]), expected \(oracle.expected(p))") }
+        }
+        #expect(wrong == 0)
+        #expect(points.indices.allSatisfy { assignment[$0] == index.locate(points[$0]) })
+    }
+
+    @Test(arguments: [0.3, 1.0, 2.0, 3.7])
+    func axisAlignedTilingAtSeveralBucketSizes(bucketsPerEdge: Double) throws {
+        let cells = Self.squareTiling(columns: 24, rows: 17, cell: 0.01)
+        try Self.expectAgreement(cells, points: Self.probes(cells, seed: 31, random: 6000), bucketsPerEdge: bucketsPerEdge)
+    }
+
+    @Test(arguments: [0.5, 1.0, 2.0, 3.0])
+    func jitteredTilingAtSeveralBucketSizes(bucketsPerEdge: Double) throws {
+        let (cells, _) = PolygonIndexPropertyTests.jitteredTiling(columns: 30, rows: 22, seed: 12)
+        try Self.expectAgreement(cells, points: Self.probes(cells, seed: 32, random: 6000), bucketsPerEdge: bucketsPerEdge)
+    }
+
+    @Test func hugeAndTinyCoordinatesAreOutsideWithoutTrapping() throws {
+        let index = try PolygonIndex(layer: Self.squareTiling(columns: 3, rows: 3, cell: 1))
+        let xs: [Double] = [1e300, -1e300, 0x1p62, -0x1p62, .greatestFiniteMagnitude, 100.5, 100.5, 100.5, .leastNonzeroMagnitude]
+        let ys: [Double] = [30.5, 30.5, 30.5, 30.5, 30.5, 1e300, -1e300, -.greatestFiniteMagnitude, 30.5]
+        #expect(index.assign(x: xs, y: ys, threads: 1) == [Int32](repeating: -1, count: xs.count))
+    }
+
+    @Test func bucketArithmeticHelpersAreExact() {
+        // Every micro-cell column of the largest grid the builder makes.
+        let largest = (BuildParameters().maxGridSide + 2) * microSide
+        #expect((0..<largest).allSatisfy { dividedByMicroSide($0) == $0 / microSide })
+        for v in [0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.999999, 12.0, 4095.5, 49_000.75] {
+            let f = floorOfSmall(v)
+            // Ties may round down: an integer v may give v - 1 (a point on a cell side).
+            #expect(f == Int(v.rounded(.down)) || (v == v.rounded() && f == Int(v) - 1), "\(v) gave \(f)")
+        }
+        #expect(spreadToEvenBits(0b1011) == 0b01_00_01_01)
+        #expect(spreadToEvenBits(0xFFF) == 0x55_5555)
+    }
+}
