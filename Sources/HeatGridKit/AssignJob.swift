@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import GeoCore
 import Incidents
 import SpatialIndex
@@ -195,7 +196,8 @@ func writeCounts(cellIDs: [String], counts: [Int], to path: String) throws {
 }
 
 /// `id,cell_id` per incident in input order; an empty cell_id means outside every cell.
-/// Batches of rows are formatted in parallel, each thread into its own reused byte buffer, and written in order.
+/// Batches of rows are formatted in parallel, each thread into its own reused byte buffer, and written in order
+/// while the next batch is formatted.
 /// Per row the work is a word store for a short id and word copies of the cell id (the cell bytes are padded so
 /// copying whole words never reads past them).
 func writeAssignment(table: IncidentTable, assignment: [Int32], cellIDs: [String], to path: String,
@@ -211,28 +213,55 @@ func writeAssignment(table: IncidentTable, assignment: [Int32], cellIDs: [String
     let widestCell = quotedIDs.map(\.count).max() ?? 0
     let chunkRows = 1 << 17
     let chunkCount = (table.count + chunkRows - 1) / chunkRows
-    let lanes = FormatBuffers(count: max(1, min(threads, 8)))
+    let lanes = max(1, min(threads, 8))
+    // Two sets of buffers: while one set's chunks are formatted, the other's are written.
+    let buffers = FormatBuffers(count: 2 * lanes)
     try writeAtomically(to: path) { out in
         try out.write("id,cell_id\n")
-        var next = 0
-        while next < chunkCount {
-            let batch = min(chunkCount - next, lanes.count)
-            let first = next
-            DispatchQueue.concurrentPerform(iterations: batch) { k in
-                let lower = (first + k) * chunkRows, upper = min(table.count, lower + chunkRows)
+        let file = SendableBox(out)
+        let writeError = FirstError()
+        var next = 0, round = 0
+        var unwritten: Range<Int>?
+        while next < chunkCount || unwritten != nil {
+            let first = next, batch = min(chunkCount - next, lanes), base = (round % 2) * lanes
+            let writing = unwritten
+            let writers = writing == nil ? 0 : 1
+            DispatchQueue.concurrentPerform(iterations: writers + batch) { k in
+                if let writing, k == 0 {
+                    for slot in writing {
+                        do { try file.value.write(UnsafeBufferPointer(start: buffers.bytes[slot], count: buffers.used[slot])) } catch {
+                            writeError.record(error)
+                            return
+                        }
+                    }
+                    return
+                }
+                let lane = k - writers
+                let lower = (first + lane) * chunkRows, upper = min(table.count, lower + chunkRows)
                 assignment.withUnsafeBufferPointer { assignment in
                     cellBytes.withUnsafeBufferPointer { cells in
                         cellOffsets.withUnsafeBufferPointer { offsets in
-                            lanes.format(lane: k, rows: lower..<upper, table: table, assignment: assignment,
-                                         cells: cells.baseAddress!, cellOffsets: offsets, widestCell: widestCell)
+                            buffers.format(lane: base + lane, rows: lower..<upper, table: table, assignment: assignment,
+                                           cells: cells.baseAddress!, cellOffsets: offsets, widestCell: widestCell)
                         }
                     }
                 }
             }
-            for k in 0..<batch { try out.write(UnsafeBufferPointer(start: lanes.bytes[k], count: lanes.used[k])) }
+            if let error = writeError.error { throw error }
+            unwritten = batch > 0 ? base..<base + batch : nil
             next += batch
+            round += 1
         }
     }
+}
+
+/// The first error a worker met, for the caller to throw once the workers are done.
+private final class FirstError: @unchecked Sendable {
+    private let lock = NSLock()
+    private var first: (any Error)?
+
+    func record(_ error: any Error) { lock.withLock { if first == nil { first = error } } }
+    var error: (any Error)? { lock.withLock { first } }
 }
 
 /// One growable byte buffer per formatting thread, reused from batch to batch; thread `k` touches only slot `k`.
