@@ -200,8 +200,9 @@ func writeCounts(cellIDs: [String], counts: [Int], to path: String) throws {
 /// while the next batch is formatted.
 /// Per row the work is a word store for a short id and word copies of the cell id (the cell bytes are padded so
 /// copying whole words never reads past them).
+/// `chunkRows` rows go to one buffer (tests make it small to exercise many batches).
 func writeAssignment(table: IncidentTable, assignment: [Int32], cellIDs: [String], to path: String,
-                     threads: Int = 2) throws {
+                     threads: Int = 2, chunkRows: Int = 1 << 17) throws {
     precondition(assignment.count == table.count, "one assignment per incident")
     let quotedIDs = cellIDs.map { id in
         var bytes: [UInt8] = []
@@ -211,7 +212,6 @@ func writeAssignment(table: IncidentTable, assignment: [Int32], cellIDs: [String
     let cellBytes = quotedIDs.flatMap { $0 } + repeatElement(0, count: 8)
     let cellOffsets = quotedIDs.reduce(into: [0]) { offsets, id in offsets.append(offsets.last! + id.count) }
     let widestCell = quotedIDs.map(\.count).max() ?? 0
-    let chunkRows = 1 << 17
     let chunkCount = (table.count + chunkRows - 1) / chunkRows
     let lanes = max(1, min(threads, 8))
     // Two sets of buffers: while one set's chunks are formatted, the other's are written.
