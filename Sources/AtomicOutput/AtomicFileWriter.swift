@@ -48,6 +48,18 @@ public final class AtomicFileWriter {
         if buffer.count >= bufferLimit { try flush() }
     }
 
+    /// Writes `bytes`; a buffer of at least the buffer's size goes to the file directly instead of being copied
+    /// through it.
+    public func write(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+        guard bytes.count >= bufferLimit else {
+            buffer.append(contentsOf: bytes)
+            if buffer.count >= bufferLimit { try flush() }
+            return
+        }
+        try flush()
+        try writeAll(UnsafeRawBufferPointer(bytes))
+    }
+
     public func write(_ text: String) throws {
         try write(text.utf8)
     }
@@ -71,18 +83,20 @@ public final class AtomicFileWriter {
     }
 
     private func flush() throws {
-        var offset = 0
-        try buffer.withUnsafeBytes { raw in
-            while offset < raw.count {
-                let written = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw OutputError(path: path, reason: AtomicFileWriter.errnoText())
-                }
-                offset += written
-            }
-        }
+        try buffer.withUnsafeBytes { try writeAll($0) }
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func writeAll(_ raw: UnsafeRawBufferPointer) throws {
+        var offset = 0
+        while offset < raw.count {
+            let written = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw OutputError(path: path, reason: AtomicFileWriter.errnoText())
+            }
+            offset += written
+        }
     }
 
     private static func parentFolder(of path: String) -> String {

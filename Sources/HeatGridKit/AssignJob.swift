@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import GeoCore
 import Incidents
 import SpatialIndex
@@ -62,34 +63,57 @@ public struct AssignJob: Sendable {
         rejectsPath ?? HeatGridKit.rejectsPath(besides: assignedPath)
     }
 
+    /// Runs the job. The cells (parse, validity check, index) and the incidents (CSV parse) do not depend on
+    /// each other, so the CSV is parsed on a thread of its own meanwhile; the datum check, which only feeds a
+    /// warning, runs alongside the writing. Errors come out as when the stages ran one after
+    /// another: a bad cell file first, then a bad incident file, then a layer that cannot be indexed.
+    ///
+    /// `report.timings` has each stage's own duration; stages that overlap add up to more than the elapsed
+    /// time, which `cells_and_incidents_wall` (parse_cells + index alongside parse_incidents) and `wall` (the
+    /// whole job) give.
     public func run(progress: (String) -> Void = { _ in }) throws -> Report {
+        let started = DispatchTime.now().uptimeNanoseconds
+        func seconds(since start: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         var timings = Timings()
-        progress("reading cells from \(cellsPath)")
-        let layer = try timings.measure("parse_cells") {
-            try BoundaryLayer.load(path: cellsPath, idField: idField, nameField: nil, validation: validation,
-                                   threads: threads)
-        }
-        progress("reading incidents from \(incidentsPath)")
-        let incidents = try timings.measure("parse_incidents") {
+        let (incidentsPath, csvOptions) = (self.incidentsPath, self.csvOptions)
+        let reading = BackgroundTask { () throws -> IncidentReadResult in
             do { return try IncidentCSVReader.read(path: incidentsPath, options: csvOptions) } catch {
                 throw HeatGridError("\(error)")
             }
         }
-        progress("indexing \(layer.count) cells")
-        let index = try timings.measure("index") {
-            do { return try PolygonIndex(layer: layer.polygons, threads: threads) } catch {
-                throw HeatGridError("\(cellsPath): \(error)")
-            }
+        progress("reading cells from \(cellsPath) and incidents from \(incidentsPath)")
+        let cellsStart = DispatchTime.now().uptimeNanoseconds
+        let loaded = Result {
+            try BoundaryLayer.load(path: cellsPath, idField: idField, nameField: nil, validation: validation,
+                                   threads: threads)
         }
+        let parseCellsSeconds = seconds(since: cellsStart)
+        // An index error would lose to an error in the incidents anyway, so the index is not built then.
+        var built: Result<PolygonIndex, any Error>?
+        var indexSeconds = 0.0
+        if case .success(let layer) = loaded, !reading.hasFailed {
+            progress("indexing \(layer.count) cells")
+            let indexStart = DispatchTime.now().uptimeNanoseconds
+            built = Result {
+                do { return try PolygonIndex(layer: layer.polygons, threads: threads) } catch {
+                    throw HeatGridError("\(cellsPath): \(error)")
+                }
+            }
+            indexSeconds = seconds(since: indexStart)
+        }
+        if !reading.isFinished { progress("reading incidents from \(incidentsPath)") }
+        let (read, parseIncidentsSeconds) = reading.wait()
+        let layer = try loaded.get()
+        let incidents = try read.get()
+        guard let built else { preconditionFailure("the index is built whenever both files were read") }
+        let index = try built.get()
+        timings.record("parse_cells", seconds: parseCellsSeconds)
+        timings.record("parse_incidents", seconds: parseIncidentsSeconds)
+        timings.record("index", seconds: indexSeconds)
+        timings.record("cells_and_incidents_wall", seconds: seconds(since: started))
+
         var table = incidents.table
         let fromDatum = incidentDatum ?? .wgs84, toDatum = layerDatum ?? .wgs84
-        // Only when a datum was left undeclared can the two be offset without the user knowing.
-        let finding = incidentDatum == nil || layerDatum == nil
-            ? timings.measure("datum_check") {
-                DatumOffsetCheck.check(longitude: table.longitude, latitude: table.latitude,
-                                       incidentDatum: fromDatum, layerDatum: toDatum, index: index)
-            }
-            : nil
         if fromDatum != toDatum {
             // Points are far cheaper to convert than the layer's polygons.
             progress("converting \(incidents.kept) incidents from \(fromDatum.rawValue) to \(toDatum.rawValue), the cells' datum")
@@ -106,16 +130,20 @@ public struct AssignJob: Sendable {
         let inOverlaps = index.overlappingPairs.isEmpty
             ? 0 : index.overlapAffectedCount(x: table.longitude, y: table.latitude, assignment: assignment)
 
+        // Only when a datum was left undeclared can the two be offset without the user knowing. The check looks
+        // at the coordinates as read (`incidents.table`, kept unconverted) and only feeds a warning, so it runs
+        // alongside the writing, which leaves a core idle while the file system works.
+        let datumCheck = incidentDatum == nil || layerDatum == nil
+            ? BackgroundTask { [asRead = incidents.table] in
+                DatumOffsetCheck.check(longitude: asRead.longitude, latitude: asRead.latitude,
+                                       incidentDatum: fromDatum, layerDatum: toDatum, index: index)
+            }
+            : nil
         progress("writing \(assignedPath)")
         try timings.measure("write") {
             try writeAssignment(table: table, assignment: assignment, cellIDs: layer.ids, to: assignedPath,
                                 threads: threads)
-            if let countsPath {
-                try writeAtomically(to: countsPath) { out in
-                    try out.write("cell_id,count\n")
-                    for (id, count) in zip(layer.ids, perCell) { try out.write(csvField(id) + "," + String(count) + "\n") }
-                }
-            }
+            if let countsPath { try writeCounts(cellIDs: layer.ids, counts: perCell, to: countsPath) }
             if incidents.rejected > 0 { try incidents.writeRejects(to: effectiveRejectsPath) }
         }
         var unparented: Int?
@@ -125,13 +153,24 @@ public struct AssignJob: Sendable {
                 try parents.rollUp(cells: layer, counts: perCell, validation: validation, threads: threads)
             }
             try timings.measure("write") {
-                try writeAtomically(to: parentCountsPath) { out in
-                    try out.write("parent_id,name,count\n")
-                    for p in rolled { try out.write(csvField(p.id) + "," + csvField(p.name) + "," + String(p.count) + "\n") }
+                var bytes = Array("parent_id,name,count\n".utf8)
+                for p in rolled {
+                    appendCSVField(p.id, to: &bytes)
+                    bytes.append(UInt8(ascii: ","))
+                    appendCSVField(p.name, to: &bytes)
+                    bytes.append(contentsOf: ",\(p.count)\n".utf8)
                 }
+                try writeAtomically(bytes, to: parentCountsPath)
             }
             unparented = rest
         }
+        var finding: DatumOffsetCheck.Finding?
+        if let datumCheck {
+            let (result, checkSeconds) = datumCheck.wait()
+            finding = try result.get()
+            timings.record("datum_check", seconds: checkSeconds)
+        }
+        timings.record("wall", seconds: seconds(since: started))
         let assigned = perCell.reduce(0, +)
         // The invariant the whole tool is built around; a failure here is a bug, never bad input.
         precondition(assigned + outside + incidents.rejected == incidents.rowsRead, "an incident was lost or counted twice")
@@ -143,41 +182,86 @@ public struct AssignJob: Sendable {
     }
 }
 
+/// `cell_id,count` for every cell, in the cells' order.
+func writeCounts(cellIDs: [String], counts: [Int], to path: String) throws {
+    var bytes = Array("cell_id,count\n".utf8)
+    bytes.reserveCapacity(bytes.count + cellIDs.count * 24)
+    for (id, count) in zip(cellIDs, counts) {
+        appendCSVField(id, to: &bytes)
+        bytes.append(UInt8(ascii: ","))
+        bytes.append(contentsOf: String(count).utf8)
+        bytes.append(UInt8(ascii: "\n"))
+    }
+    try writeAtomically(bytes, to: path)
+}
+
 /// `id,cell_id` per incident in input order; an empty cell_id means outside every cell.
-/// Batches of rows are formatted in parallel, each thread into its own reused byte buffer, and written in order.
+/// Batches of rows are formatted in parallel, each thread into its own reused byte buffer, and written in order
+/// while the next batch is formatted.
 /// Per row the work is a word store for a short id and word copies of the cell id (the cell bytes are padded so
 /// copying whole words never reads past them).
+/// `chunkRows` rows go to one buffer (tests make it small to exercise many batches).
 func writeAssignment(table: IncidentTable, assignment: [Int32], cellIDs: [String], to path: String,
-                     threads: Int = 2) throws {
+                     threads: Int = 2, chunkRows: Int = 1 << 17) throws {
     precondition(assignment.count == table.count, "one assignment per incident")
-    let quotedIDs = cellIDs.map { Array(csvField($0).utf8) }
+    let quotedIDs = cellIDs.map { id in
+        var bytes: [UInt8] = []
+        appendCSVField(id, to: &bytes)
+        return bytes
+    }
     let cellBytes = quotedIDs.flatMap { $0 } + repeatElement(0, count: 8)
     let cellOffsets = quotedIDs.reduce(into: [0]) { offsets, id in offsets.append(offsets.last! + id.count) }
     let widestCell = quotedIDs.map(\.count).max() ?? 0
-    let chunkRows = 1 << 17
     let chunkCount = (table.count + chunkRows - 1) / chunkRows
-    let lanes = FormatBuffers(count: max(1, min(threads, 8)))
+    let lanes = max(1, min(threads, 8))
+    // Two sets of buffers: while one set's chunks are formatted, the other's are written.
+    let buffers = FormatBuffers(count: 2 * lanes)
     try writeAtomically(to: path) { out in
         try out.write("id,cell_id\n")
-        var next = 0
-        while next < chunkCount {
-            let batch = min(chunkCount - next, lanes.count)
-            let first = next
-            DispatchQueue.concurrentPerform(iterations: batch) { k in
-                let lower = (first + k) * chunkRows, upper = min(table.count, lower + chunkRows)
+        let file = SendableBox(out)
+        let writeError = FirstError()
+        var next = 0, round = 0
+        var unwritten: Range<Int>?
+        while next < chunkCount || unwritten != nil {
+            let first = next, batch = min(chunkCount - next, lanes), base = (round % 2) * lanes
+            let writing = unwritten
+            let writers = writing == nil ? 0 : 1
+            DispatchQueue.concurrentPerform(iterations: writers + batch) { k in
+                if let writing, k == 0 {
+                    for slot in writing {
+                        do { try file.value.write(UnsafeBufferPointer(start: buffers.bytes[slot], count: buffers.used[slot])) } catch {
+                            writeError.record(error)
+                            return
+                        }
+                    }
+                    return
+                }
+                let lane = k - writers
+                let lower = (first + lane) * chunkRows, upper = min(table.count, lower + chunkRows)
                 assignment.withUnsafeBufferPointer { assignment in
                     cellBytes.withUnsafeBufferPointer { cells in
                         cellOffsets.withUnsafeBufferPointer { offsets in
-                            lanes.format(lane: k, rows: lower..<upper, table: table, assignment: assignment,
-                                         cells: cells.baseAddress!, cellOffsets: offsets, widestCell: widestCell)
+                            buffers.format(lane: base + lane, rows: lower..<upper, table: table, assignment: assignment,
+                                           cells: cells.baseAddress!, cellOffsets: offsets, widestCell: widestCell)
                         }
                     }
                 }
             }
-            for k in 0..<batch { try out.write(UnsafeBufferPointer(start: lanes.bytes[k], count: lanes.used[k])) }
+            if let error = writeError.error { throw error }
+            unwritten = batch > 0 ? base..<base + batch : nil
             next += batch
+            round += 1
         }
     }
+}
+
+/// The first error a worker met, for the caller to throw once the workers are done.
+private final class FirstError: @unchecked Sendable {
+    private let lock = NSLock()
+    private var first: (any Error)?
+
+    func record(_ error: any Error) { lock.withLock { if first == nil { first = error } } }
+    var error: (any Error)? { lock.withLock { first } }
 }
 
 /// One growable byte buffer per formatting thread, reused from batch to batch; thread `k` touches only slot `k`.

@@ -102,8 +102,21 @@ public struct BoundaryLayer: Sendable {
         repairedFeatures = repaired
     }
 
-    /// The invalid areas, in layer order. GEOS contexts are not thread-safe, so each worker has its own.
-    private static func invalidAreas(_ polygons: [MultiPolygon], threads: Int) throws -> [GEOSValidity] {
+    /// The invalid areas, in layer order, with GEOS's reasons and places. Areas `SimpleRingProof` proves valid
+    /// (most grid cells) are not sent to GEOS: GEOS judges the rest, so the same areas are found invalid, with
+    /// the same reasons, as when GEOS judges them all (`proving: false`, kept for the tests that show it).
+    static func invalidAreas(_ polygons: [MultiPolygon], threads: Int, proving: Bool = true) throws -> [GEOSValidity] {
+        guard proving else { return try geosInvalidAreas(polygons, threads: threads) }
+        let unproven = polygons.indices.filter { !SimpleRingProof.isProvablyValid(polygons[$0]) }
+        guard !unproven.isEmpty else { return [] }
+        return try geosInvalidAreas(unproven.map { polygons[$0] }, threads: threads).map {
+            GEOSValidity(index: unproven[$0.index], isValid: false, reason: $0.reason, location: $0.location)
+        }
+    }
+
+    /// GEOS's invalid areas among `polygons`, in order. GEOS contexts are not thread-safe, so each worker has
+    /// its own.
+    private static func geosInvalidAreas(_ polygons: [MultiPolygon], threads: Int) throws -> [GEOSValidity] {
         let chunks = max(1, min(threads, polygons.count / 64 + 1))
         var results = [Result<[GEOSValidity], Error>](repeating: .success([]), count: chunks)
         results.withUnsafeMutableBufferPointer { slots in

@@ -139,9 +139,3 @@ func writeCountsGeoJSON(layer: BoundaryLayer, categoryNames: [String], counts: [
     }
     try writer.finish()
 }
-
-/// A CSV field, quoted when it holds a comma, quote or line break.
-func csvField(_ text: String) -> String {
-    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-    return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-}

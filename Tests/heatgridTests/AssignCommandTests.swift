@@ -39,7 +39,8 @@ struct AssignCommandTests {
         #expect(rejects == ["8", "9", "10"])  // physical lines of ids 7, 8, 9
 
         let timings = result.stderr.split(separator: "\n").last.map(String.init) ?? ""
-        for stage in ["parse_cells", "parse_incidents", "index", "assign", "aggregate", "write"] {
+        for stage in ["parse_cells", "parse_incidents", "index", "cells_and_incidents_wall", "assign", "aggregate",
+                      "write", "datum_check", "wall"] {
             #expect(timings.contains("\"\(stage)\":"), "missing \(stage) in \(timings)")
         }
     }
@@ -71,6 +72,35 @@ struct AssignCommandTests {
         #expect(result.status != 0)
         let errors = result.stderr.split(separator: "\n").filter { !$0.hasPrefix("·") }
         #expect(errors == ["heatgrid: error: \(Self.fixtures)tiles.geojson: feature 0 has no property 'code' to use as its id"])
+        #expect(CommandRunner.files(in: out).isEmpty)
+    }
+
+    /// The cells and the incidents are read at the same time; the errors still come out one at a time, in the
+    /// order of the stages: the cell layer's first.
+    @Test func badCellsAndBadIncidentsReportTheCellsOnly() throws {
+        let out = Fixtures.temporaryFolder("assign-both-bad")
+        let missing = out + "/no-such-incidents.csv"
+        for _ in 0..<3 {
+            let result = try CommandRunner.heatgrid([
+                "assign", "--cells", Self.fixtures + "tiles.geojson", "--id-field", "code",
+                "--incidents", missing, "--out", out + "/assigned.csv",
+            ])
+            #expect(result.status != 0)
+            let errors = result.stderr.split(separator: "\n").filter { !$0.hasPrefix("·") }
+            #expect(errors == ["heatgrid: error: \(Self.fixtures)tiles.geojson: feature 0 has no property 'code' to use as its id"])
+        }
+        #expect(CommandRunner.files(in: out).isEmpty)
+    }
+
+    @Test func goodCellsAndMissingIncidentsReportTheIncidents() throws {
+        let out = Fixtures.temporaryFolder("assign-no-incidents")
+        let missing = out + "/no-such-incidents.csv"
+        let result = try CommandRunner.heatgrid([
+            "assign", "--cells", Self.fixtures + "tiles.geojson", "--incidents", missing, "--out", out + "/assigned.csv",
+        ])
+        #expect(result.status != 0)
+        let errors = result.stderr.split(separator: "\n").filter { !$0.hasPrefix("·") }
+        #expect(errors == ["heatgrid: error: \(missing): cannot open: No such file or directory"])
         #expect(CommandRunner.files(in: out).isEmpty)
     }
 }
