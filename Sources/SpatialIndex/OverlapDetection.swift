@@ -254,44 +254,49 @@ extension OutlineTable {
 /// change sign at most twice in x and in y, which rules out rings that wind more than once (a pentagram).
 func convexOrientation(_ multi: MultiPolygon) -> Int8 {
     guard multi.polygons.count == 1, multi.polygons[0].holes.isEmpty else { return 0 }
-    var ring: [Point] = []
-    for p in multi.polygons[0].exterior.points where ring.last != p { ring.append(p) }
-    while ring.count > 1 && ring.first == ring.last { ring.removeLast() }
+    return multi.polygons[0].exterior.points.withUnsafeBufferPointer { all in
+        // The ring's distinct vertices: repeated points dropped, the closing point too.
+        var end = all.count
+        while end > 1 && all[end - 1] == all[0] { end -= 1 }
+        let hasRepeats = (1..<max(1, end)).contains { all[$0] == all[$0 - 1] }
+        if hasRepeats {
+            var ring: [Point] = []
+            for k in 0..<end where ring.last != all[k] { ring.append(all[k]) }
+            return ring.withUnsafeBufferPointer { convexOrientation(of: $0) }
+        }
+        return convexOrientation(of: UnsafeBufferPointer(rebasing: all[0..<end]))
+    }
+}
+
+/// `convexOrientation` for a ring of distinct consecutive vertices, not closed.
+func convexOrientation(of ring: UnsafeBufferPointer<Point>) -> Int8 {
     let n = ring.count
     guard n >= 3 else { return 0 }
     var turn = 0
-    var xChanges = 0, yChanges = 0, lastX = 0, lastY = 0
+    var xChanges = 0, yChanges = 0, lastX = 0, lastY = 0, firstX = 0, firstY = 0
     for i in 0..<n {
-        let a = ring[i], b = ring[(i + 1) % n], c = ring[(i + 2) % n]
+        let a = ring[i], b = ring[i + 1 < n ? i + 1 : i + 1 - n], c = ring[i + 2 < n ? i + 2 : i + 2 - n]
         let t = orientationSign(a.x, a.y, b.x, b.y, c.x, c.y)
         if t == 0 {
             // Straight on is fine; turning back along the same line is a spike.
-            let sameWay = (b.x - a.x).sign == (c.x - b.x).sign && (b.y - a.y).sign == (c.y - b.y).sign
-            if !sameWay && !((b.x == a.x) && (c.x == b.x)) && !((b.y == a.y) && (c.y == b.y)) { return 0 }
-            if (b.x == a.x) != (c.x == b.x) || (b.y == a.y) != (c.y == b.y) { return 0 }
+            if direction(a.x, b.x) != direction(b.x, c.x) || direction(a.y, b.y) != direction(b.y, c.y) { return 0 }
         } else if turn == 0 {
             turn = t
         } else if t != turn {
             return 0
         }
-        let dx = b.x > a.x ? 1 : (b.x < a.x ? -1 : 0), dy = b.y > a.y ? 1 : (b.y < a.y ? -1 : 0)
-        if dx != 0 { if lastX != 0 && dx != lastX { xChanges += 1 }; lastX = dx }
-        if dy != 0 { if lastY != 0 && dy != lastY { yChanges += 1 }; lastY = dy }
+        let dx = direction(a.x, b.x), dy = direction(a.y, b.y)
+        if dx != 0 { if lastX != 0 && dx != lastX { xChanges += 1 }; if firstX == 0 { firstX = dx }; lastX = dx }
+        if dy != 0 { if lastY != 0 && dy != lastY { yChanges += 1 }; if firstY == 0 { firstY = dy }; lastY = dy }
     }
     // The cyclic count: the last edge's direction against the first's.
-    for a in 0..<n {
-        let b = ring[(a + 1) % n]
-        let dx = b.x > ring[a].x ? 1 : (b.x < ring[a].x ? -1 : 0)
-        if dx != 0 { if dx != lastX { xChanges += 1 }; break }
-    }
-    for a in 0..<n {
-        let b = ring[(a + 1) % n]
-        let dy = b.y > ring[a].y ? 1 : (b.y < ring[a].y ? -1 : 0)
-        if dy != 0 { if dy != lastY { yChanges += 1 }; break }
-    }
+    if firstX != 0 && firstX != lastX { xChanges += 1 }
+    if firstY != 0 && firstY != lastY { yChanges += 1 }
     guard turn != 0, xChanges <= 2, yChanges <= 2 else { return 0 }
     return Int8(turn)
 }
+
+private func direction(_ from: Double, _ to: Double) -> Int { to > from ? 1 : (to < from ? -1 : 0) }
 
 /// A vertex by the bits of its coordinates (so -0.0 and 0.0 differ: that only costs a full test).
 struct VertexKey: Hashable, Sendable {
@@ -311,13 +316,20 @@ struct EdgeKey: Hashable, Sendable {
 /// Pairs (i, j), i < j, of polygons whose interiors overlap.
 func findOverlappingPairs(_ edges: EdgeTable, layer: [MultiPolygon], threads: Int) -> [(Int, Int)] {
     let boxes = edges.polygonBoxes
-    let candidates = overlappingBoxPairs(boxes)
-    guard !candidates.isEmpty else { return [] }
-    let pairs = candidates.sorted { $0 < $1 }
+    // In a deterministic order already; only the (few) overlapping pairs are sorted at the end.
+    let pairs = overlappingBoxPairs(boxes)
+    guard !pairs.isEmpty else { return [] }
     let workers = max(1, threads)
     let large = layer.indices.filter { layer[$0].vertexCount > 64 }
     let table = OutlineTable(layer: layer, boxes: boxes, banded: large, threads: workers)
-    let convex = layer.map(convexOrientation)
+    var convexity = [Int8](repeating: 0, count: layer.count)
+    convexity.withUnsafeMutableBufferPointer { buffer in
+        let out = SendablePointer(buffer.baseAddress!)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            for p in stride(from: w, to: layer.count, by: workers) { out.pointer[p] = convexOrientation(layer[p]) }
+        }
+    }
+    let convex = convexity
     var overlapping = [Bool](repeating: false, count: pairs.count)
     overlapping.withUnsafeMutableBufferPointer { buffer in
         let out = SendablePointer(buffer.baseAddress!)
@@ -332,7 +344,7 @@ func findOverlappingPairs(_ edges: EdgeTable, layer: [MultiPolygon], threads: In
             }
         }
     }
-    return pairs.indices.filter { overlapping[$0] }.map { pairs[$0] }
+    return pairs.indices.filter { overlapping[$0] }.map { pairs[$0] }.sorted { $0 < $1 }
 }
 
 /// Pairs (i, j), i < j, of boxes overlapping with positive area. Boxes go into a uniform grid; a pair is

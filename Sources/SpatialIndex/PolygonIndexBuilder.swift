@@ -140,6 +140,7 @@ struct IndexBuilder {
         var c0s: [Int] = []
         var c1s: [Int] = []
         var crossings: [(x: Double, polygon: Int32)] = []
+        var rowPolygons: [Int32] = []
         var inside: [Int32] = []
         var scratch = LeafScratch()
         var state = BucketState(x0: 0, x1: 0, y0: 0, y1: 0, local: [], candidates: [], base: [], breakY: [],
@@ -149,6 +150,9 @@ struct IndexBuilder {
             let y1 = geometry.minY + Double(r + 1) * geometry.h
             let s0 = y0 - m, s1 = y1 + m
             let list = rowEdges[rowStart[r]..<rowStart[r + 1]]
+            // The polygon of each row edge, contiguous: the right-edge search below runs on it.
+            rowPolygons.removeAll(keepingCapacity: true)
+            for e in list { rowPolygons.append(edges.polygon[Int(e)]) }
             c0s.removeAll(keepingCapacity: true)
             c1s.removeAll(keepingCapacity: true)
             for i in 0...nx { colStart[i] = 0 }
@@ -214,8 +218,8 @@ struct IndexBuilder {
                 state.breakSlot.removeAll(keepingCapacity: true)
                 // Right edges of each candidate: its row edges starting in a column beyond c.
                 for (slot, p) in state.candidates.enumerated() {
-                    var k = lowerBound(list, polygon: p)
-                    while k < list.count && edges.polygon[Int(list[list.startIndex + k])] == p {
+                    var k = lowerBound(rowPolygons, polygon: p)
+                    while k < list.count && rowPolygons[k] == p {
                         if c0s[k] != Int.max && c0s[k] > c {
                             let e = Int(list[list.startIndex + k])
                             toggle(&state, slot: slot, y: edges.ay[e], s0: s0, s1: s1)
@@ -231,12 +235,12 @@ struct IndexBuilder {
         return chunk
     }
 
-    /// First position in the row list (ascending edge ids, hence ascending polygons) whose polygon is >= p.
-    func lowerBound(_ list: ArraySlice<Int32>, polygon p: Int32) -> Int {
-        var lo = 0, hi = list.count
+    /// First position in the row's polygons (ascending, as edge ids are) that is >= p.
+    func lowerBound(_ polygons: [Int32], polygon p: Int32) -> Int {
+        var lo = 0, hi = polygons.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if edges.polygon[Int(list[list.startIndex + mid])] < p { lo = mid + 1 } else { hi = mid }
+            if polygons[mid] < p { lo = mid + 1 } else { hi = mid }
         }
         return lo
     }
