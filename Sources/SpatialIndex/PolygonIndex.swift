@@ -284,58 +284,60 @@ struct Query: @unchecked Sendable {  // read-only pointers into immutable arrays
     let summaries: UnsafePointer<UInt64>
 
     /// Points go through in blocks, in passes that each do one kind of work so the CPU overlaps the cache
-    /// misses of many points instead of waiting for each: bucket arithmetic; the grid entries; sub-grid
-    /// descents (few); the leaf summaries, which answer most points; and last the points whose micro-cell an
-    /// edge comes near, decided at their leaf's edges. The passes that load avoid branches whose outcome is
-    /// as good as random, since a mispredicted branch discards the loads in flight.
+    /// misses of many points instead of waiting for each: bucket arithmetic and grid entries (constant
+    /// buckets are answered there); sub-grid descents (few); the leaf summaries, which answer most of the
+    /// rest; and last the points whose micro-cell an edge comes near, decided at their leaf's edges. The
+    /// passes that load avoid branches whose outcome is as good as random, since a mispredicted branch
+    /// discards the loads in flight; lists of the points each later pass needs are built without branches.
     func run(_ x: UnsafeMutablePointer<Double>, _ y: UnsafeMutablePointer<Double>,
              _ out: UnsafeMutablePointer<Int32>, _ range: Range<Int>) {
         let block = 256
-        // The answer table (words 5 and 6 of a summary) read as Int32s: entry t of line l is at 16 l + 10 + t.
+        // The answer table (words 5 and 6 of a summary) read as Int32s (little-endian, as every platform
+        // this runs on): entry t of line l is at 16 l + 10 + t.
         let answerTable = UnsafeRawPointer(summaries).assumingMemoryBound(to: Int32.self)
         let arithmetic = BucketArithmetic(geometry)
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: 4 * block) { scratch in
-            // `line` reuses `bucket` once the grid entries are read.
-            let bucket = scratch.baseAddress!, micro = bucket + block, pending = micro + block, line = bucket
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 6 * block) { scratch in
+            let micro = scratch.baseAddress!, leaves = micro + block, descents = leaves + block
+            let line = descents + block, pending = line + block
             let codeWords = UnsafeMutableRawPointer(pending + block).assumingMemoryBound(to: UInt64.self)
             withUnsafeTemporaryAllocation(of: UInt32.self, capacity: block) { entries in
                 var start = range.lowerBound
                 while start < range.upperBound {
                     let n = min(block, range.upperBound - start)
-                    let xs = x + start, ys = y + start
-                    for k in 0..<n { (bucket[k], micro[k]) = arithmetic.bucketAndMicroCell(xs[k], ys[k]) }
-                    var descents = 0
+                    let xs = x + start, ys = y + start, answers = out + start
+                    var leafCount = 0, descentCount = 0
                     for k in 0..<n {
-                        let e = grid[bucket[k]]
+                        let (bucket, cell) = arithmetic.bucketAndMicroCell(xs[k], ys[k])
+                        let e = grid[bucket]
                         entries[k] = e
-                        pending[descents] = k
-                        descents &+= Int(e >> (entryTagShift + 1))  // 1 for a sub-grid, 0 otherwise
+                        micro[k] = cell
+                        answers[k] = constantAnswer(e)
+                        leaves[leafCount] = k
+                        leafCount &+= Int(e >> entryTagShift) & 1
+                        descents[descentCount] = k
+                        descentCount &+= Int(e >> (entryTagShift + 1))
                     }
-                    for d in 0..<descents {
-                        let k = pending[d]
-                        (entries[k], micro[k]) = entry(xs[k], ys[k])
+                    for d in 0..<descentCount {
+                        let k = descents[d]
+                        let (e, cell) = entry(xs[k], ys[k])
+                        (entries[k], micro[k]) = (e, cell)
+                        answers[k] = constantAnswer(e)
+                        if e >> entryTagShift == leafTag { leaves[leafCount] = k; leafCount += 1 }
                     }
-                    // Each point's summary line (constant buckets read the dummy line 0 and are answered now),
-                    // then the word holding its micro-cell's code, in a loop of loads alone, so that as many
-                    // as possible are in flight at once.
-                    for k in 0..<n {
-                        let e = entries[k]
-                        let payload = e & entryPayloadMask
-                        let leafBit = Int(e >> entryTagShift) & 1
-                        line[k] = (Int(payload) & (0 &- leafBit)) &* summaryWords
-                        // outsideValue becomes -1 without a comparison.
-                        out[start + k] = Int32(bitPattern: payload) &- Int32(bitPattern: (payload &+ 1) >> entryTagShift) &* 0x4000_0000
+                    // The word of each leaf point's summary holding its micro-cell's code, in a loop of loads
+                    // alone, so that as many as possible are in flight at once.
+                    for i in 0..<leafCount {
+                        let k = leaves[i]
+                        line[i] = Int(entries[k] & entryPayloadMask) &* summaryWords
+                        codeWords[i] = summaries[line[i] &+ (micro[k] &>> 5)]
                     }
-                    for k in 0..<n { codeWords[k] = summaries[line[k] &+ (micro[k] &>> 5)] }
                     var pendingCount = 0
-                    for k in 0..<n {
-                        let base = line[k], c = micro[k]
-                        let code = Int(truncatingIfNeeded: (codeWords[k] &>> UInt64((c & 31) &* 2)) & 3)
-                        let tabled = answerTable[(base &+ 5) &* 2 &+ code]
-                        let isLeaf = base != 0
-                        out[start + k] = isLeaf ? tabled : out[start + k]
-                        pending[pendingCount] = k
-                        pendingCount &+= (isLeaf ? 1 : 0) & code & (code &>> 1)  // a leaf and code 3
+                    for i in 0..<leafCount {
+                        let k = leaves[i]
+                        let code = Int(truncatingIfNeeded: (codeWords[i] &>> UInt64((micro[k] & 31) &* 2)) & 3)
+                        answers[k] = answerTable[(line[i] &+ 5) &* 2 &+ code]
+                        pending[pendingCount] = i
+                        pendingCount &+= code & (code &>> 1)  // code 3: decide at the edges
                     }
                     // Leaf offsets, then the leaves' first words in a loop of loads, then the edge tests.
                     let leafOffset = micro, head = codeWords
@@ -343,13 +345,21 @@ struct Query: @unchecked Sendable {  // read-only pointers into immutable arrays
                     let arena = arena.unsafelyUnwrapped
                     for p in 0..<pendingCount { head[p] = arena[leafOffset[p]] }
                     for p in 0..<pendingCount {
-                        let k = pending[p]
-                        out[start + k] = evaluateLeaf(arena + leafOffset[p], head[p], xs[k], ys[k])
+                        let k = leaves[pending[p]]
+                        answers[k] = evaluateLeaf(arena + leafOffset[p], head[p], xs[k], ys[k])
                     }
                     start += n
                 }
             }
         }
+    }
+
+    /// The answer a constant entry gives (a polygon, or -1 for outside); meaningless for other entries.
+    @inline(__always)
+    func constantAnswer(_ e: UInt32) -> Int32 {
+        // outsideValue becomes -1 without a comparison.
+        let payload = e & entryPayloadMask
+        return Int32(bitPattern: payload) &- Int32(bitPattern: (payload &+ 1) >> entryTagShift) &* 0x4000_0000
     }
 
     /// The summary's answer for micro-cell `micro` of leaf `leaf`, or `needsEdges`.
