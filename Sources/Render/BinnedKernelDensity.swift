@@ -28,7 +28,8 @@ extension KernelDensity {
         let rowReach = halfWidths.count - 1
         let reach = halfWidths.first ?? 0
         // A margin of lattice nodes around the canvas for points just outside it whose kernels reach in.
-        let margin = max(rowReach, reach) + 2
+        // The last column strip of the convolution reads up to 7 nodes past the canvas plus the reach.
+        let margin = max(rowReach, reach) + 8
         let gridWidth = width + 2 * margin, gridHeight = height + 2 * margin
         var grid = [Float](repeating: 0, count: gridWidth * gridHeight)
         let minX = canvas.extent.minX, maxY = canvas.extent.maxY, inverse = 1 / canvas.pixelSize
@@ -78,8 +79,17 @@ extension KernelDensity {
             for m in 0..<terms { kernelCoefficients[d * terms + m] = Float(c[m]) }
         }
         let coefficients = kernelCoefficients
-        // d in the order their half-widths are reached as h grows.
+        // The row offsets d in the order their half-widths are reached as h grows, each with its coefficients.
         let offsetsByHalfWidth = halfWidths.indices.sorted { halfWidths[$0] < halfWidths[$1] }
+        let slotHalfWidths = offsetsByHalfWidth.map { halfWidths[$0] }
+        let slotCoefficients = offsetsByHalfWidth.map { d in
+            SIMD4<Float>((0..<4).map { m in m < terms ? coefficients[d * terms + m] : 0 })
+        }
+        // h², h⁴, h⁶: the weights of the lattice nodes at ±h in the window sums S_1, S_2, S_3.
+        let powers = (0...reach).map { h -> SIMD4<Float> in
+            let hh = Float(h * h)
+            return SIMD4(hh, hh * hh, hh * hh * hh, 0)
+        }
         let scale = Float(normalisation / (Double.pi * radius * radius) * 1e6)  // per m² → per km²
         let workers = max(1, min(threads, height / 64 + 1))
         var values = [Float](repeating: 0, count: width * height)
@@ -91,93 +101,116 @@ extension KernelDensity {
                 DispatchQueue.concurrentPerform(iterations: workers) { worker in
                     // This worker's output rows; it reads every lattice row whose kernels reach them.
                     let firstRow = height * worker / workers, endRow = height * (worker + 1) / workers
-                    var sums = [Float](repeating: 0, count: 4 * width)
-                    var rowKernel = [Float](repeating: 0, count: width)
-                    sums.withUnsafeMutableBufferPointer { sumBuffer in
-                        rowKernel.withUnsafeMutableBufferPointer { kernelBuffer in
-                            let s = sumBuffer.baseAddress!, kernelRow = kernelBuffer.baseAddress!
-                            let base = out.value.baseAddress!, g = lattice.value.baseAddress!
-                            for gridRow in max(0, firstRow + margin - rowReach)..<min(gridHeight, endRow + margin + rowReach) {
-                                let centreRow = gridRow - margin  // the output row this lattice row sits on
-                                let source = g + gridRow * gridWidth + margin
-                                // Skip lattice rows with no weight.
-                                var any = false
-                                for j in -margin..<(width + margin) where source[j] != 0 { any = true; break }
-                                guard any else { continue }
-                                for k in 0..<terms * width { s[k] = 0 }
-                                var next = 0  // into offsetsByHalfWidth
-                                let s0 = s, s1 = s + width, s2 = s + 2 * width, s3 = s + 3 * width
-                                let vectorEnd = width & ~7
-                                for h in 0...reach {
-                                    // Add the lattice nodes at ±h to the window sums S_m (weights h^(2m)).
-                                    let hh = Float(h * h), hh2 = hh * hh, hh3 = hh2 * hh
-                                    if h == 0 {
-                                        for col in 0..<width { s0[col] += source[col] }
-                                    } else {
-                                        var col = 0
-                                        while col < vectorEnd {
-                                            let e = load8(source + col + h) + load8(source + col - h)
-                                            store8(load8(s0 + col) + e, s0 + col)
-                                            store8(load8(s1 + col) + e * hh, s1 + col)
-                                            store8(load8(s2 + col) + e * hh2, s2 + col)
-                                            if terms > 3 { store8(load8(s3 + col) + e * hh3, s3 + col) }
-                                            col += 8
-                                        }
-                                        while col < width {
-                                            let e = source[col + h] + source[col - h]
-                                            s0[col] += e
-                                            s1[col] += e * hh
-                                            s2[col] += e * hh2
-                                            if terms > 3 { s3[col] += e * hh3 }
-                                            col += 1
-                                        }
-                                    }
-                                    // Every row offset whose half-width is h: its 1-D kernel, to rows ±d.
-                                    while next < offsetsByHalfWidth.count, halfWidths[offsetsByHalfWidth[next]] == h {
-                                        let d = offsetsByHalfWidth[next]
-                                        next += 1
-                                        let above = centreRow - d, below = centreRow + d
-                                        let wantAbove = above >= firstRow && above < endRow
-                                        let wantBelow = d > 0 && below >= firstRow && below < endRow
-                                        guard wantAbove || wantBelow else { continue }
-                                        let c0 = coefficients[d * terms], c1 = coefficients[d * terms + 1]
-                                        let c2 = coefficients[d * terms + 2]
-                                        let c3 = terms > 3 ? coefficients[d * terms + 3] : 0
-                                        // Rows out of this worker's band go to a scratch row.
-                                        let up = wantAbove ? base + above * width : kernelRow
-                                        let down = wantBelow ? base + below * width : kernelRow
-                                        var col = 0
-                                        while col < vectorEnd {
-                                            var k = load8(s0 + col) * c0 + load8(s1 + col) * c1 + load8(s2 + col) * c2
-                                            if terms > 3 { k += load8(s3 + col) * c3 }
-                                            store8(load8(up + col) + k, up + col)
-                                            if down != up { store8(load8(down + col) + k, down + col) }
-                                            col += 8
-                                        }
-                                        while col < width {
-                                            var k = s0[col] * c0 + s1[col] * c1 + s2[col] * c2
-                                            if terms > 3 { k += s3[col] * c3 }
-                                            up[col] += k
-                                            if down != up { down[col] += k }
-                                            col += 1
-                                        }
+                    let base = out.value.baseAddress!, g = lattice.value.baseAddress!
+                    // Per slot (row offset d), the output rows d above and below the lattice row, nil when
+                    // outside this worker's band (or below for d = 0).
+                    var targets = [UnsafeMutablePointer<Float>?](repeating: nil, count: 2 * offsetsByHalfWidth.count)
+                    for gridRow in max(0, firstRow + margin - rowReach)..<min(gridHeight, endRow + margin + rowReach) {
+                        let centreRow = gridRow - margin  // the output row this lattice row sits on
+                        let source = g + gridRow * gridWidth + margin
+                        // Skip lattice rows with no weight.
+                        var any = false
+                        for j in -margin..<(width + margin) where source[j] != 0 { any = true; break }
+                        guard any else { continue }
+                        for (slot, d) in offsetsByHalfWidth.enumerated() {
+                            let above = centreRow - d, below = centreRow + d
+                            targets[2 * slot] = above >= firstRow && above < endRow ? base + above * width : nil
+                            targets[2 * slot + 1] = d > 0 && below >= firstRow && below < endRow
+                                ? base + below * width : nil
+                        }
+                        targets.withUnsafeBufferPointer { rowTargets in
+                            slotHalfWidths.withUnsafeBufferPointer { halfWidthOfSlot in
+                                slotCoefficients.withUnsafeBufferPointer { coefficientsOfSlot in
+                                    powers.withUnsafeBufferPointer { powerOfH in
+                                        let row = KernelRow(source: source, width: width, reach: reach,
+                                                            halfWidths: halfWidthOfSlot.baseAddress!,
+                                                            coefficients: coefficientsOfSlot.baseAddress!,
+                                                            powers: powerOfH.baseAddress!,
+                                                            targets: rowTargets.baseAddress!,
+                                                            slotCount: slotHalfWidths.count)
+                                        if terms > 3 { row.add(cubic: true) } else { row.add(cubic: false) }
                                     }
                                 }
                             }
-                            // Scale; with no negative weights, what rounding left below zero is zero.
-                            for row in firstRow..<endRow {
-                                let o = base + row * width
-                                for col in 0..<width {
-                                    let v = o[col] * scale
-                                    o[col] = nonNegative && v < 0 ? 0 : v
-                                }
-                            }
+                        }
+                    }
+                    // Scale; with no negative weights, what rounding left below zero is zero.
+                    for row in firstRow..<endRow {
+                        let o = base + row * width
+                        for col in 0..<width {
+                            let v = o[col] * scale
+                            o[col] = nonNegative && v < 0 ? 0 : v
                         }
                     }
                 }
             }
         }
         return DensityRaster(width: width, height: height, values: values)
+    }
+}
+
+/// One lattice row's contribution to the output rows around it, eight columns at a time: for a strip of columns
+/// the window sums S_0…S_3 stay in registers while h grows, and each row offset's 1-D kernel is added straight
+/// into its output rows when h reaches its half-width. The additions come in the same order as a pass over whole
+/// rows would make them, so the surface does not depend on the strip width.
+private struct KernelRow {
+    /// The lattice row at output column 0; at least `reach` + 7 readable nodes either side of the canvas.
+    let source: UnsafePointer<Float>
+    let width: Int
+    let reach: Int
+    /// Per slot (row offset, in order of half-width): its half-width, its kernel's coefficients of j⁰…j⁶ and
+    /// its output rows above and below (`targets[2 · slot]`, `targets[2 · slot + 1]`; nil when not wanted).
+    let halfWidths: UnsafePointer<Int>
+    let coefficients: UnsafePointer<SIMD4<Float>>
+    /// h², h⁴, h⁶ for h in 0...reach.
+    let powers: UnsafePointer<SIMD4<Float>>
+    let targets: UnsafePointer<UnsafeMutablePointer<Float>?>
+    let slotCount: Int
+
+    /// Adds the kernels; `cubic` (the triweight's j⁶ term) is a constant at each call so the loop specialises.
+    @inline(__always)
+    func add(cubic: Bool) {
+        var col = 0
+        while col < width {
+            // The last strip may pass the canvas' edge: it reads lattice margin and writes only real columns.
+            let lanes = min(8, width - col)
+            let centre = source + col
+            var s0 = load8(centre), s1 = SIMD8<Float>(), s2 = SIMD8<Float>(), s3 = SIMD8<Float>()
+            var slot = 0
+            for h in 0...reach {
+                if h > 0 {
+                    // The lattice nodes at ±h join the window sums S_m with weights h^(2m).
+                    let e = load8(centre + h) + load8(centre - h)
+                    let p = powers[h]
+                    s0 += e
+                    s1 += e * p[0]
+                    s2 += e * p[1]
+                    if cubic { s3 += e * p[2] }
+                }
+                // Every row offset whose half-width is h: its 1-D kernel, to its rows.
+                while slot < slotCount, halfWidths[slot] == h {
+                    let up = targets[2 * slot], down = targets[2 * slot + 1]
+                    if up != nil || down != nil {
+                        let c = coefficients[slot]
+                        var k = s0 * c[0] + s1 * c[1] + s2 * c[2]
+                        if cubic { k += s3 * c[3] }
+                        if let up { addLanes(k, to: up + col, lanes: lanes) }
+                        if let down { addLanes(k, to: down + col, lanes: lanes) }
+                    }
+                    slot += 1
+                }
+            }
+            col += 8
+        }
+    }
+
+    @inline(__always)
+    private func addLanes(_ k: SIMD8<Float>, to p: UnsafeMutablePointer<Float>, lanes: Int) {
+        if lanes == 8 {
+            store8(load8(p) + k, p)
+        } else {
+            for lane in 0..<lanes { p[lane] += k[lane] }
+        }
     }
 }
 
