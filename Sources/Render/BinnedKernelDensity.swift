@@ -28,40 +28,76 @@ extension KernelDensity {
         let rowReach = halfWidths.count - 1
         let reach = halfWidths.first ?? 0
         // A margin of lattice nodes around the canvas for points just outside it whose kernels reach in.
-        // The last column strip of the convolution reads up to 7 nodes past the canvas plus the reach.
-        let margin = max(rowReach, reach) + 8
+        let margin = max(rowReach, reach) + 2
         let gridWidth = width + 2 * margin, gridHeight = height + 2 * margin
         var grid = [Float](repeating: 0, count: gridWidth * gridHeight)
         let minX = canvas.extent.minX, maxY = canvas.extent.maxY, inverse = 1 / canvas.pixelSize
         let anyNegative = weights?.contains { $0 < 0 } ?? false
         // Linear binning: each point's weight goes to the four nearest pixel centres in proportion to
-        // (1 − fx)(1 − fy) and so on, which keeps the total weight and the weighted mean position. Each worker
-        // owns a band of lattice rows and adds, in point order, only into its rows: the same sums for any
-        // number of workers.
-        let binners = max(1, min(threads, gridHeight / 64 + 1))
+        // (1 − fx)(1 − fy) and so on, which keeps the total weight and the weighted mean position.
+        // Added in point order, those additions land all over a lattice of tens of megabytes, a cache miss each.
+        // So the points are first sorted by band of lattice rows (a stable counting sort: point order within a
+        // band), and then each band's additions stay in cache. Bands are binned even ones first, then odd ones,
+        // as a point also adds to the row below, which may be the next band's first. Every node thus gets its
+        // additions in an order fixed by the points alone: the same sums for any number of workers.
+        let bandRows = 32
+        let bandCount = (gridHeight + bandRows - 1) / bandRows
+        let chunks = max(1, min(threads, x.count / 65_536 + 1))
+        let marginShift = Double(margin) - 0.5, lastX = Double(gridWidth - 1), lastY = Double(gridHeight - 1)
+        /// The lattice position of point i and its weight; nil for points skipped or off the lattice.
+        @Sendable @inline(__always) func latticePosition(_ i: Int) -> (gx: Double, gy: Double, w: Float)? {
+            let w = weights?[i] ?? 1
+            guard w != 0, w.isFinite else { return nil }
+            let gx = (x[i] - minX) * inverse + marginShift
+            let gy = (maxY - y[i]) * inverse + marginShift
+            guard gx >= 0, gy >= 0, gx < lastX, gy < lastY else { return nil }
+            return (gx, gy, w)
+        }
+        // Per chunk of points, how many fall in each band; then where each (band, chunk) run starts.
+        var starts = [Int](repeating: 0, count: bandCount * chunks + 1)
+        starts.withUnsafeMutableBufferPointer { countBuffer in
+            let counts = UnsafeSendable(countBuffer)
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                for i in x.count * chunk / chunks..<x.count * (chunk + 1) / chunks {
+                    guard let p = latticePosition(i) else { continue }
+                    counts.value[Int(p.gy) / bandRows * chunks + chunk + 1] += 1
+                }
+            }
+        }
+        for k in 0..<bandCount * chunks { starts[k + 1] += starts[k] }
+        let runStarts = starts, binnedCount = starts[bandCount * chunks]
+        let sorted = UnsafeMutablePointer<BinnedPoint>.allocate(capacity: max(1, binnedCount))
+        defer { sorted.deallocate() }
+        let sortedPoints = UnsafeSendable(sorted)
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            var next = (0..<bandCount).map { runStarts[$0 * chunks + chunk] }
+            for i in x.count * chunk / chunks..<x.count * (chunk + 1) / chunks {
+                guard let p = latticePosition(i) else { continue }
+                let ix = Int(p.gx), iy = Int(p.gy)
+                let band = iy / bandRows
+                sortedPoints.value[next[band]] = BinnedPoint(
+                    node: UInt32((iy - band * bandRows) * gridWidth + ix),
+                    fx: Float(p.gx - Double(ix)), fy: Float(p.gy - Double(iy)), w: p.w)
+                next[band] += 1
+            }
+        }
+        let binners = max(1, min(threads, bandCount / 2))
         grid.withUnsafeMutableBufferPointer { gridBuffer in
-            let shared = UnsafeSendable(gridBuffer)
-            DispatchQueue.concurrentPerform(iterations: binners) { worker in
-                let g = shared.value
-                let rowLow = gridHeight * worker / binners, rowEnd = gridHeight * (worker + 1) / binners
-                for i in x.indices {
-                    let w = weights?[i] ?? 1
-                    guard w != 0, w.isFinite else { continue }
-                    let gx = (x[i] - minX) * inverse - 0.5 + Double(margin)
-                    let gy = (maxY - y[i]) * inverse - 0.5 + Double(margin)
-                    guard gx >= 0, gy >= 0, gx < Double(gridWidth - 1), gy < Double(gridHeight - 1) else { continue }
-                    let iy = Int(gy)
-                    guard iy + 1 >= rowLow, iy < rowEnd else { continue }
-                    let ix = Int(gx)
-                    let fx = Float(gx - Double(ix)), fy = Float(gy - Double(iy))
-                    let k = iy * gridWidth + ix
-                    if iy >= rowLow {
-                        g[k] += w * (1 - fx) * (1 - fy)
-                        g[k + 1] += w * fx * (1 - fy)
-                    }
-                    if iy + 1 < rowEnd {
-                        g[k + gridWidth] += w * (1 - fx) * fy
-                        g[k + gridWidth + 1] += w * fx * fy
+            let lattice = UnsafeSendable(gridBuffer.baseAddress!)
+            for parity in 0..<2 {
+                DispatchQueue.concurrentPerform(iterations: binners) { worker in
+                    var band = parity + 2 * worker
+                    while band < bandCount {
+                        let g = lattice.value + band * bandRows * gridWidth
+                        for k in runStarts[band * chunks]..<runStarts[(band + 1) * chunks] {
+                            let p = sortedPoints.value[k]
+                            let node = Int(p.node)
+                            g[node] += p.w * (1 - p.fx) * (1 - p.fy)
+                            g[node + 1] += p.w * p.fx * (1 - p.fy)
+                            g[node + gridWidth] += p.w * (1 - p.fx) * p.fy
+                            g[node + gridWidth + 1] += p.w * p.fx * p.fy
+                        }
+                        band += 2 * binners
                     }
                 }
             }
@@ -79,17 +115,8 @@ extension KernelDensity {
             for m in 0..<terms { kernelCoefficients[d * terms + m] = Float(c[m]) }
         }
         let coefficients = kernelCoefficients
-        // The row offsets d in the order their half-widths are reached as h grows, each with its coefficients.
+        // d in the order their half-widths are reached as h grows.
         let offsetsByHalfWidth = halfWidths.indices.sorted { halfWidths[$0] < halfWidths[$1] }
-        let slotHalfWidths = offsetsByHalfWidth.map { halfWidths[$0] }
-        let slotCoefficients = offsetsByHalfWidth.map { d in
-            SIMD4<Float>((0..<4).map { m in m < terms ? coefficients[d * terms + m] : 0 })
-        }
-        // h², h⁴, h⁶: the weights of the lattice nodes at ±h in the window sums S_1, S_2, S_3.
-        let powers = (0...reach).map { h -> SIMD4<Float> in
-            let hh = Float(h * h)
-            return SIMD4(hh, hh * hh, hh * hh * hh, 0)
-        }
         let scale = Float(normalisation / (Double.pi * radius * radius) * 1e6)  // per m² → per km²
         let workers = max(1, min(threads, height / 64 + 1))
         var values = [Float](repeating: 0, count: width * height)
@@ -101,116 +128,93 @@ extension KernelDensity {
                 DispatchQueue.concurrentPerform(iterations: workers) { worker in
                     // This worker's output rows; it reads every lattice row whose kernels reach them.
                     let firstRow = height * worker / workers, endRow = height * (worker + 1) / workers
-                    let base = out.value.baseAddress!, g = lattice.value.baseAddress!
-                    // Per slot (row offset d), the output rows d above and below the lattice row, nil when
-                    // outside this worker's band (or below for d = 0).
-                    var targets = [UnsafeMutablePointer<Float>?](repeating: nil, count: 2 * offsetsByHalfWidth.count)
-                    for gridRow in max(0, firstRow + margin - rowReach)..<min(gridHeight, endRow + margin + rowReach) {
-                        let centreRow = gridRow - margin  // the output row this lattice row sits on
-                        let source = g + gridRow * gridWidth + margin
-                        // Skip lattice rows with no weight.
-                        var any = false
-                        for j in -margin..<(width + margin) where source[j] != 0 { any = true; break }
-                        guard any else { continue }
-                        for (slot, d) in offsetsByHalfWidth.enumerated() {
-                            let above = centreRow - d, below = centreRow + d
-                            targets[2 * slot] = above >= firstRow && above < endRow ? base + above * width : nil
-                            targets[2 * slot + 1] = d > 0 && below >= firstRow && below < endRow
-                                ? base + below * width : nil
-                        }
-                        targets.withUnsafeBufferPointer { rowTargets in
-                            slotHalfWidths.withUnsafeBufferPointer { halfWidthOfSlot in
-                                slotCoefficients.withUnsafeBufferPointer { coefficientsOfSlot in
-                                    powers.withUnsafeBufferPointer { powerOfH in
-                                        let row = KernelRow(source: source, width: width, reach: reach,
-                                                            halfWidths: halfWidthOfSlot.baseAddress!,
-                                                            coefficients: coefficientsOfSlot.baseAddress!,
-                                                            powers: powerOfH.baseAddress!,
-                                                            targets: rowTargets.baseAddress!,
-                                                            slotCount: slotHalfWidths.count)
-                                        if terms > 3 { row.add(cubic: true) } else { row.add(cubic: false) }
+                    var sums = [Float](repeating: 0, count: 4 * width)
+                    var rowKernel = [Float](repeating: 0, count: width)
+                    sums.withUnsafeMutableBufferPointer { sumBuffer in
+                        rowKernel.withUnsafeMutableBufferPointer { kernelBuffer in
+                            let s = sumBuffer.baseAddress!, kernelRow = kernelBuffer.baseAddress!
+                            let base = out.value.baseAddress!, g = lattice.value.baseAddress!
+                            for gridRow in max(0, firstRow + margin - rowReach)..<min(gridHeight, endRow + margin + rowReach) {
+                                let centreRow = gridRow - margin  // the output row this lattice row sits on
+                                let source = g + gridRow * gridWidth + margin
+                                // Skip lattice rows with no weight.
+                                var any = false
+                                for j in -margin..<(width + margin) where source[j] != 0 { any = true; break }
+                                guard any else { continue }
+                                for k in 0..<terms * width { s[k] = 0 }
+                                var next = 0  // into offsetsByHalfWidth
+                                let s0 = s, s1 = s + width, s2 = s + 2 * width, s3 = s + 3 * width
+                                let vectorEnd = width & ~7
+                                for h in 0...reach {
+                                    // Add the lattice nodes at ±h to the window sums S_m (weights h^(2m)).
+                                    let hh = Float(h * h), hh2 = hh * hh, hh3 = hh2 * hh
+                                    if h == 0 {
+                                        for col in 0..<width { s0[col] += source[col] }
+                                    } else {
+                                        var col = 0
+                                        while col < vectorEnd {
+                                            let e = load8(source + col + h) + load8(source + col - h)
+                                            store8(load8(s0 + col) + e, s0 + col)
+                                            store8(load8(s1 + col) + e * hh, s1 + col)
+                                            store8(load8(s2 + col) + e * hh2, s2 + col)
+                                            if terms > 3 { store8(load8(s3 + col) + e * hh3, s3 + col) }
+                                            col += 8
+                                        }
+                                        while col < width {
+                                            let e = source[col + h] + source[col - h]
+                                            s0[col] += e
+                                            s1[col] += e * hh
+                                            s2[col] += e * hh2
+                                            if terms > 3 { s3[col] += e * hh3 }
+                                            col += 1
+                                        }
+                                    }
+                                    // Every row offset whose half-width is h: its 1-D kernel, to rows ±d.
+                                    while next < offsetsByHalfWidth.count, halfWidths[offsetsByHalfWidth[next]] == h {
+                                        let d = offsetsByHalfWidth[next]
+                                        next += 1
+                                        let above = centreRow - d, below = centreRow + d
+                                        let wantAbove = above >= firstRow && above < endRow
+                                        let wantBelow = d > 0 && below >= firstRow && below < endRow
+                                        guard wantAbove || wantBelow else { continue }
+                                        let c0 = coefficients[d * terms], c1 = coefficients[d * terms + 1]
+                                        let c2 = coefficients[d * terms + 2]
+                                        let c3 = terms > 3 ? coefficients[d * terms + 3] : 0
+                                        // Rows out of this worker's band go to a scratch row.
+                                        let up = wantAbove ? base + above * width : kernelRow
+                                        let down = wantBelow ? base + below * width : kernelRow
+                                        var col = 0
+                                        while col < vectorEnd {
+                                            var k = load8(s0 + col) * c0 + load8(s1 + col) * c1 + load8(s2 + col) * c2
+                                            if terms > 3 { k += load8(s3 + col) * c3 }
+                                            store8(load8(up + col) + k, up + col)
+                                            if down != up { store8(load8(down + col) + k, down + col) }
+                                            col += 8
+                                        }
+                                        while col < width {
+                                            var k = s0[col] * c0 + s1[col] * c1 + s2[col] * c2
+                                            if terms > 3 { k += s3[col] * c3 }
+                                            up[col] += k
+                                            if down != up { down[col] += k }
+                                            col += 1
+                                        }
                                     }
                                 }
                             }
-                        }
-                    }
-                    // Scale; with no negative weights, what rounding left below zero is zero.
-                    for row in firstRow..<endRow {
-                        let o = base + row * width
-                        for col in 0..<width {
-                            let v = o[col] * scale
-                            o[col] = nonNegative && v < 0 ? 0 : v
+                            // Scale; with no negative weights, what rounding left below zero is zero.
+                            for row in firstRow..<endRow {
+                                let o = base + row * width
+                                for col in 0..<width {
+                                    let v = o[col] * scale
+                                    o[col] = nonNegative && v < 0 ? 0 : v
+                                }
+                            }
                         }
                     }
                 }
             }
         }
         return DensityRaster(width: width, height: height, values: values)
-    }
-}
-
-/// One lattice row's contribution to the output rows around it, eight columns at a time: for a strip of columns
-/// the window sums S_0…S_3 stay in registers while h grows, and each row offset's 1-D kernel is added straight
-/// into its output rows when h reaches its half-width. The additions come in the same order as a pass over whole
-/// rows would make them, so the surface does not depend on the strip width.
-private struct KernelRow {
-    /// The lattice row at output column 0; at least `reach` + 7 readable nodes either side of the canvas.
-    let source: UnsafePointer<Float>
-    let width: Int
-    let reach: Int
-    /// Per slot (row offset, in order of half-width): its half-width, its kernel's coefficients of j⁰…j⁶ and
-    /// its output rows above and below (`targets[2 · slot]`, `targets[2 · slot + 1]`; nil when not wanted).
-    let halfWidths: UnsafePointer<Int>
-    let coefficients: UnsafePointer<SIMD4<Float>>
-    /// h², h⁴, h⁶ for h in 0...reach.
-    let powers: UnsafePointer<SIMD4<Float>>
-    let targets: UnsafePointer<UnsafeMutablePointer<Float>?>
-    let slotCount: Int
-
-    /// Adds the kernels; `cubic` (the triweight's j⁶ term) is a constant at each call so the loop specialises.
-    @inline(__always)
-    func add(cubic: Bool) {
-        var col = 0
-        while col < width {
-            // The last strip may pass the canvas' edge: it reads lattice margin and writes only real columns.
-            let lanes = min(8, width - col)
-            let centre = source + col
-            var s0 = load8(centre), s1 = SIMD8<Float>(), s2 = SIMD8<Float>(), s3 = SIMD8<Float>()
-            var slot = 0
-            for h in 0...reach {
-                if h > 0 {
-                    // The lattice nodes at ±h join the window sums S_m with weights h^(2m).
-                    let e = load8(centre + h) + load8(centre - h)
-                    let p = powers[h]
-                    s0 += e
-                    s1 += e * p[0]
-                    s2 += e * p[1]
-                    if cubic { s3 += e * p[2] }
-                }
-                // Every row offset whose half-width is h: its 1-D kernel, to its rows.
-                while slot < slotCount, halfWidths[slot] == h {
-                    let up = targets[2 * slot], down = targets[2 * slot + 1]
-                    if up != nil || down != nil {
-                        let c = coefficients[slot]
-                        var k = s0 * c[0] + s1 * c[1] + s2 * c[2]
-                        if cubic { k += s3 * c[3] }
-                        if let up { addLanes(k, to: up + col, lanes: lanes) }
-                        if let down { addLanes(k, to: down + col, lanes: lanes) }
-                    }
-                    slot += 1
-                }
-            }
-            col += 8
-        }
-    }
-
-    @inline(__always)
-    private func addLanes(_ k: SIMD8<Float>, to p: UnsafeMutablePointer<Float>, lanes: Int) {
-        if lanes == 8 {
-            store8(load8(p) + k, p)
-        } else {
-            for lane in 0..<lanes { p[lane] += k[lane] }
-        }
     }
 }
 
@@ -227,4 +231,14 @@ private func load8(_ p: UnsafeMutablePointer<Float>) -> SIMD8<Float> {
 @inline(__always)
 private func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
+}
+
+/// A point on the binning lattice: its lower-left node, counted from the first node of its band of rows (within
+/// 32 rows of a lattice a few thousand nodes wide, so 32 bits are plenty), its offsets from that node in nodes,
+/// and its weight.
+private struct BinnedPoint {
+    var node: UInt32
+    var fx: Float
+    var fy: Float
+    var w: Float
 }
