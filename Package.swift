@@ -11,7 +11,7 @@
 //   SpatialIndex ─ point-in-polygon core
 //   Render ─ canvas, kernel density, colour maps, outlines
 //   Grid ─ generated square/hex grids clipped to boundaries (GEOS through GEOSBridge)
-//   GEOSBridge, ImageBridge ─ the only modules touching C: GEOS; libpng and FreeType (ImageBridge sits above
+//   GEOSBridge, ImageBridge ─ the only modules touching C: GEOS; libpng, zlib and FreeType (ImageBridge sits above
 //     Render: its FontFace is the FreeType GlyphSource behind Render's text drawing)
 //   LayerCheck ─ official layer hierarchies (parent links, roll-ups) and their validation report
 //   HeatGridKit ─ jobs (demo, assign, grid, convert, check-layer) built from the above
@@ -30,6 +30,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CGEOS", path: "Sources/CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CFreeType", path: "Sources/CFreeType", pkgConfig: "freetype2",
                        providers: [.apt(["libfreetype-dev"])]),
 
@@ -43,7 +44,7 @@ let package = Package(
         .target(name: "Render", dependencies: ["GeoCore", "Projection", "AtomicOutput"]),
         .target(name: "Grid", dependencies: ["GeoCore", "Projection", "GEOSBridge"]),
         .target(name: "GEOSBridge", dependencies: ["GeoCore", "CGEOS"]),
-        .target(name: "ImageBridge", dependencies: ["CPNG", "CFreeType", "AtomicOutput", "Render"]),
+        .target(name: "ImageBridge", dependencies: ["CPNG", "CZlib", "CFreeType", "AtomicOutput", "Render"]),
         .target(name: "LayerCheck", dependencies: ["GeoCore", "Projection", "SpatialIndex", "GEOSBridge"]),
         .target(
             name: "HeatGridKit",
@@ -68,7 +69,7 @@ let package = Package(
         .testTarget(name: "GridTests", dependencies: ["Grid", "GEOSBridge", "GeoCore", "Projection", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "GEOSBridgeTests", dependencies: ["GEOSBridge", "CGEOS", "GeoCore", "TestSupport"]),
-        .testTarget(name: "ImageBridgeTests", dependencies: ["ImageBridge", "Render", "GeoCore", "CPNG", "CFreeType", "TestSupport"],
+        .testTarget(name: "ImageBridgeTests", dependencies: ["ImageBridge", "Render", "GeoCore", "CPNG", "CZlib", "CFreeType", "TestSupport"],
                     exclude: ["Snapshots"]),
         .testTarget(name: "LayerCheckTests", dependencies: ["LayerCheck", "GEOSBridge", "GeoJSON", "Projection", "TestSupport"],
                     exclude: ["Fixtures"]),

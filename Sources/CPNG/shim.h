@@ -5,8 +5,6 @@
 static const png_uint_32 heatgrid_png_format_rgba = PNG_FORMAT_RGBA;
 static const png_uint_32 heatgrid_png_format_gray = PNG_FORMAT_GRAY;
 static const png_uint_32 heatgrid_png_image_version = PNG_IMAGE_VERSION;
-// On write, trade file size for speed (libpng picks a faster zlib setting and filter).
-static const png_uint_32 heatgrid_png_image_flag_fast = PNG_IMAGE_FLAG_FAST;
 
 // An upper bound on the encoded size of an 8-bit RGBA image (PNG_IMAGE_PNG_SIZE_MAX is a macro), so
 // png_image_write_to_memory can write in one pass. The caller keeps width * height * 4 within memory.

@@ -75,7 +75,8 @@ public struct DemoJob: Sendable {
             return decorate(map, layer: layer, text: text, font: font)
         }
         let png = try timings.measure("encode") {
-            try PNGEncoder.encode(rgba: image.pixels, width: image.width, height: image.height, compression: .fast)
+            try PNGEncoder.encode(rgba: image.pixels, width: image.width, height: image.height, compression: .fast,
+                                  threads: threads)
         }
 
         progress("writing \(outputFolder)/")

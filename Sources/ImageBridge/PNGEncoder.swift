@@ -1,30 +1,34 @@
 import AtomicOutput
 import CPNG
 
-/// Encodes 8-bit RGBA pixels as PNG through libpng's simplified API (`png_image_write_to_memory`),
-/// which catches libpng's longjmp internally, so no setjmp ever crosses into Swift.
+/// Encodes 8-bit RGBA pixels as PNG.
 ///
 /// Pixels are row-major, top row first, four bytes per pixel (red, green, blue, straight alpha)
-/// and are written as an sRGB image. The same pixels always give the same bytes.
+/// and are written as an sRGB image. The same pixels always give the same bytes, whatever the thread count.
 public enum PNGEncoder {
-    /// How hard zlib works. The simplified API offers only these two settings.
+    /// How hard the encoder works.
     public enum Compression: Sendable {
-        /// libpng's defaults: smallest files.
+        /// libpng's simplified API (`png_image_write_to_memory`) with its defaults: smallest files, one thread.
         case standard
-        /// `PNG_IMAGE_FLAG_FAST`: faster encoding, larger files.
+        /// Rows filtered with Up and deflated at zlib's fastest level in independent pieces of about 256 KiB,
+        /// on up to `threads` threads (`PiecewisePNGWriter`): several times faster than `.standard`, for about
+        /// 1.5x its bytes on a heat map.
         case fast
     }
 
-    /// The PNG file bytes for a `width` × `height` image.
+    /// The PNG file bytes for a `width` × `height` image; `.fast` encodes on up to `threads` threads.
     /// Throws `PNGError` if a dimension is not positive or `rgba.count != width * height * 4`.
     public static func encode(rgba: UnsafeBufferPointer<UInt8>, width: Int, height: Int,
-                              compression: Compression = .standard) throws -> [UInt8] {
+                              compression: Compression = .standard, threads: Int = 1) throws -> [UInt8] {
         let (width32, height32) = try checkedDimensions(width: width, height: height, byteCount: rgba.count, path: nil)
         guard let pixels = rgba.baseAddress else {
             throw PNGError(path: nil, message: "no pixel buffer")  // unreachable: count > 0 was checked
         }
-        var image = makeRGBAImage(width: width32, height: height32,
-                                  flags: compression == .fast ? heatgrid_png_image_flag_fast : 0)
+        if compression == .fast {
+            return try PiecewisePNGWriter.encode(pixels: pixels, width: width, height: height, threads: threads)
+        }
+        // libpng catches its own longjmp inside the simplified API, so no setjmp ever crosses into Swift.
+        var image = makeRGBAImage(width: width32, height: height32)
         defer { png_image_free(&image) }  // no-op unless libpng left state behind
         // One pass into a buffer libpng promises is large enough, instead of a sizing pass that compresses twice.
         let capacity = Int(heatgrid_png_rgba_encoded_size_max(width32, height32))
@@ -46,8 +50,10 @@ public enum PNGEncoder {
 
     /// The PNG file bytes for a `width` × `height` image held in `rgba`.
     public static func encode(rgba: [UInt8], width: Int, height: Int,
-                              compression: Compression = .standard) throws -> [UInt8] {
-        try rgba.withUnsafeBufferPointer { try encode(rgba: $0, width: width, height: height, compression: compression) }
+                              compression: Compression = .standard, threads: Int = 1) throws -> [UInt8] {
+        try rgba.withUnsafeBufferPointer {
+            try encode(rgba: $0, width: width, height: height, compression: compression, threads: threads)
+        }
     }
 
     /// Validates the image shape before any C call: positive dimensions that libpng's 32-bit fields and
@@ -72,10 +78,11 @@ public enum PNGEncoder {
 /// so no reader ever sees a half-written map. Missing parent folders are created.
 /// Throws `PNGError` naming `path` for bad pixels or any file system failure; nothing is left at `path` then.
 public func writePNG(rgba: [UInt8], width: Int, height: Int, to path: String,
-                     compression: PNGEncoder.Compression = .standard) throws {
+                     compression: PNGEncoder.Compression = .standard, threads: Int = 1) throws {
     let encoded: [UInt8]
     do {
-        encoded = try PNGEncoder.encode(rgba: rgba, width: width, height: height, compression: compression)
+        encoded = try PNGEncoder.encode(rgba: rgba, width: width, height: height, compression: compression,
+                                        threads: threads)
     } catch let error as PNGError {
         throw PNGError(path: path, message: error.message)
     }

@@ -34,33 +34,70 @@ extension KernelDensity {
         let minX = canvas.extent.minX, maxY = canvas.extent.maxY, inverse = 1 / canvas.pixelSize
         let anyNegative = weights?.contains { $0 < 0 } ?? false
         // Linear binning: each point's weight goes to the four nearest pixel centres in proportion to
-        // (1 − fx)(1 − fy) and so on, which keeps the total weight and the weighted mean position. Each worker
-        // owns a band of lattice rows and adds, in point order, only into its rows: the same sums for any
-        // number of workers.
-        let binners = max(1, min(threads, gridHeight / 64 + 1))
+        // (1 − fx)(1 − fy) and so on, which keeps the total weight and the weighted mean position.
+        // Added in point order, those additions land all over a lattice of tens of megabytes, a cache miss each.
+        // So the points are first sorted by band of lattice rows (a stable counting sort: point order within a
+        // band), and then each band's additions stay in cache. Bands are binned even ones first, then odd ones,
+        // as a point also adds to the row below, which may be the next band's first. Every node thus gets its
+        // additions in an order fixed by the points alone: the same sums for any number of workers.
+        let bandRows = 32
+        let bandCount = (gridHeight + bandRows - 1) / bandRows
+        let chunks = max(1, min(threads, x.count / 65_536 + 1))
+        let marginShift = Double(margin) - 0.5, lastX = Double(gridWidth - 1), lastY = Double(gridHeight - 1)
+        /// The lattice position of point i and its weight; nil for points skipped or off the lattice.
+        @Sendable @inline(__always) func latticePosition(_ i: Int) -> (gx: Double, gy: Double, w: Float)? {
+            let w = weights?[i] ?? 1
+            guard w != 0, w.isFinite else { return nil }
+            let gx = (x[i] - minX) * inverse + marginShift
+            let gy = (maxY - y[i]) * inverse + marginShift
+            guard gx >= 0, gy >= 0, gx < lastX, gy < lastY else { return nil }
+            return (gx, gy, w)
+        }
+        // Per chunk of points, how many fall in each band; then where each (band, chunk) run starts.
+        var starts = [Int](repeating: 0, count: bandCount * chunks + 1)
+        starts.withUnsafeMutableBufferPointer { countBuffer in
+            let counts = UnsafeSendable(countBuffer)
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                for i in x.count * chunk / chunks..<x.count * (chunk + 1) / chunks {
+                    guard let p = latticePosition(i) else { continue }
+                    counts.value[Int(p.gy) / bandRows * chunks + chunk + 1] += 1
+                }
+            }
+        }
+        for k in 0..<bandCount * chunks { starts[k + 1] += starts[k] }
+        let runStarts = starts, binnedCount = starts[bandCount * chunks]
+        let sorted = UnsafeMutablePointer<BinnedPoint>.allocate(capacity: max(1, binnedCount))
+        defer { sorted.deallocate() }
+        let sortedPoints = UnsafeSendable(sorted)
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            var next = (0..<bandCount).map { runStarts[$0 * chunks + chunk] }
+            for i in x.count * chunk / chunks..<x.count * (chunk + 1) / chunks {
+                guard let p = latticePosition(i) else { continue }
+                let ix = Int(p.gx), iy = Int(p.gy)
+                let band = iy / bandRows
+                sortedPoints.value[next[band]] = BinnedPoint(
+                    node: UInt32((iy - band * bandRows) * gridWidth + ix),
+                    fx: Float(p.gx - Double(ix)), fy: Float(p.gy - Double(iy)), w: p.w)
+                next[band] += 1
+            }
+        }
+        let binners = max(1, min(threads, bandCount / 2))
         grid.withUnsafeMutableBufferPointer { gridBuffer in
-            let shared = UnsafeSendable(gridBuffer)
-            DispatchQueue.concurrentPerform(iterations: binners) { worker in
-                let g = shared.value
-                let rowLow = gridHeight * worker / binners, rowEnd = gridHeight * (worker + 1) / binners
-                for i in x.indices {
-                    let w = weights?[i] ?? 1
-                    guard w != 0, w.isFinite else { continue }
-                    let gx = (x[i] - minX) * inverse - 0.5 + Double(margin)
-                    let gy = (maxY - y[i]) * inverse - 0.5 + Double(margin)
-                    guard gx >= 0, gy >= 0, gx < Double(gridWidth - 1), gy < Double(gridHeight - 1) else { continue }
-                    let iy = Int(gy)
-                    guard iy + 1 >= rowLow, iy < rowEnd else { continue }
-                    let ix = Int(gx)
-                    let fx = Float(gx - Double(ix)), fy = Float(gy - Double(iy))
-                    let k = iy * gridWidth + ix
-                    if iy >= rowLow {
-                        g[k] += w * (1 - fx) * (1 - fy)
-                        g[k + 1] += w * fx * (1 - fy)
-                    }
-                    if iy + 1 < rowEnd {
-                        g[k + gridWidth] += w * (1 - fx) * fy
-                        g[k + gridWidth + 1] += w * fx * fy
+            let lattice = UnsafeSendable(gridBuffer.baseAddress!)
+            for parity in 0..<2 {
+                DispatchQueue.concurrentPerform(iterations: binners) { worker in
+                    var band = parity + 2 * worker
+                    while band < bandCount {
+                        let g = lattice.value + band * bandRows * gridWidth
+                        for k in runStarts[band * chunks]..<runStarts[(band + 1) * chunks] {
+                            let p = sortedPoints.value[k]
+                            let node = Int(p.node)
+                            g[node] += p.w * (1 - p.fx) * (1 - p.fy)
+                            g[node + 1] += p.w * p.fx * (1 - p.fy)
+                            g[node + gridWidth] += p.w * (1 - p.fx) * p.fy
+                            g[node + gridWidth + 1] += p.w * p.fx * p.fy
+                        }
+                        band += 2 * binners
                     }
                 }
             }
@@ -194,4 +231,14 @@ private func load8(_ p: UnsafeMutablePointer<Float>) -> SIMD8<Float> {
 @inline(__always)
 private func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
+}
+
+/// A point on the binning lattice: its lower-left node, counted from the first node of its band of rows (within
+/// 32 rows of a lattice a few thousand nodes wide, so 32 bits are plenty), its offsets from that node in nodes,
+/// and its weight.
+private struct BinnedPoint {
+    var node: UInt32
+    var fx: Float
+    var fy: Float
+    var w: Float
 }

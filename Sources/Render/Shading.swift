@@ -77,29 +77,43 @@ public struct Shading: Sendable {
         let packed = colorMap.table().map { (UInt32($0.r) | UInt32($0.g) << 8 | UInt32($0.b) << 16 | UInt32($0.a) << 24).littleEndian }
         let closedForm = classes == nil && scale != .eqHist && zeroIsTransparent && top > 0
         let scale = scale, top = top
-        var bytes = [UInt8](repeating: 0, count: raster.values.count * 4)
+        // Linear and square-root scales by the entries' starting values (`RampEntries`); log keeps its libm call,
+        // whose monotonicity is not guaranteed.
+        let entries = closedForm && scale != .log ? RampEntries(scale: scale, top: top) : nil
         let count = raster.values.count
         let chunks = max(1, min(threads, count / 65_536 + 1))
-        raster.values.withUnsafeBufferPointer { values in
-            bytes.withUnsafeMutableBytes { raw in
-                let out = UnsafeSendable(raw.bindMemory(to: UInt32.self)), input = UnsafeSendable(values)
+        // Every pixel is stored below (transparent ones as 0), so the 16 MB of a 2048² map need no zeroing first.
+        return [UInt8](unsafeUninitializedCapacity: count * 4) { raw, initializedCount in
+            raster.values.withUnsafeBufferPointer { values in
+                let out = UnsafeSendable(UnsafeMutableRawBufferPointer(raw).bindMemory(to: UInt32.self))
+                let input = UnsafeSendable(values)
                 packed.withUnsafeBufferPointer { packedTable in
                     let table = UnsafeSendable(packedTable)
                     DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                         let range = count * chunk / chunks..<count * (chunk + 1) / chunks
-                        if closedForm {
-                            // The same arithmetic as `ShadingScale.position`, inlined per scale.
+                        if let entries {
+                            // Guessed in Float, then moved to the entry whose value range holds v: the colour
+                            // `ShadingScale.position` gives, without a division and square root in Double.
+                            let invTop = Float(1 / top)
+                            for i in range {
+                                let v = input.value[i]
+                                guard v > 0 else {
+                                    out.value[i] = 0
+                                    continue
+                                }
+                                let t = scale == .sqrt ? min(1, (v * invTop).squareRoot()) : min(1, v * invTop)
+                                out.value[i] = table.value[entries.entry(of: v, guess: Int(t * 255 + 0.5))]
+                            }
+                        } else if closedForm {
+                            // The same arithmetic as `ShadingScale.position`, inlined.
                             let logTop = log1p(top)
                             for i in range {
                                 let v = Double(input.value[i])
-                                guard v > 0 else { continue }
-                                let t: Double
-                                switch scale {
-                                case .sqrt: t = min(1, (v / top).squareRoot())
-                                case .log: t = min(1, log1p(v) / logTop)
-                                default: t = min(1, v / top)
+                                guard v > 0 else {
+                                    out.value[i] = 0
+                                    continue
                                 }
-                                out.value[i] = table.value[FittedShading.rampIndex(t)]
+                                out.value[i] = table.value[FittedShading.rampIndex(min(1, log1p(v) / logTop))]
                             }
                         } else {
                             for i in range {
@@ -110,8 +124,8 @@ public struct Shading: Sendable {
                     }
                 }
             }
+            initializedCount = count * 4
         }
-        return bytes
     }
 }
 
@@ -178,4 +192,42 @@ public struct FittedShading: Sendable {
     /// The ramp entry for position t in 0...1: round(255 · t), halves up (without a libm call per pixel).
     @inline(__always)
     static func rampIndex(_ t: Double) -> Int { Int(t * 255 + 0.5) }
+}
+
+/// Where each of the 256 ramp entries starts for the linear or square-root scale: entry i shows the positive Float
+/// values v with lowest[i] ≤ v < lowest[i + 1]. Their closed form (`ShadingScale.position` in Double, then
+/// `FittedShading.rampIndex`) never decreases as v grows (IEEE division and square root are correctly rounded,
+/// so monotone), so each start is found by bisection over the Float values with that closed form itself: the
+/// entry read off these starts is the one the closed form gives, for every Float, by construction.
+struct RampEntries: Sendable {
+    /// lowest[0] = 0; lowest[i] the smallest Float whose entry is at least i.
+    private let lowest: [Float]
+
+    init(scale: ShadingScale, top: Double) {
+        precondition(scale == .linear || scale == .sqrt, "monotone closed forms only")
+        func entry(_ v: Float) -> Int { FittedShading.rampIndex(scale.position(Double(v), top: top)) }
+        var starts = [Float](repeating: 0, count: 256)
+        for i in 1...255 {
+            // entry(below) < i ≤ entry(atOrAbove), as bit patterns of non-negative Floats (ordered like values);
+            // +∞ is at the top of the ramp for every scale.
+            var below: UInt32 = 0, atOrAbove = Float.infinity.bitPattern
+            while atOrAbove - below > 1 {
+                let middle = below + (atOrAbove - below) / 2
+                if entry(Float(bitPattern: middle)) >= i { atOrAbove = middle } else { below = middle }
+            }
+            starts[i] = Float(bitPattern: atOrAbove)
+        }
+        lowest = starts
+    }
+
+    /// The entry of a positive value v, starting the search from `guess` (any Int; the nearer, the faster).
+    @inline(__always)
+    func entry(of v: Float, guess: Int) -> Int {
+        lowest.withUnsafeBufferPointer { start in
+            var index = min(255, max(0, guess))
+            while index < 255, v >= start[index + 1] { index += 1 }
+            while index > 0, v < start[index] { index -= 1 }
+            return index
+        }
+    }
 }

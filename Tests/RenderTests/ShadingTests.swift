@@ -1,3 +1,4 @@
+import Foundation
 import Render
 import Testing
 
@@ -59,6 +60,42 @@ struct ShadingTests {
         let one = shading.rgba(of: raster, threads: 1), two = shading.rgba(of: raster, threads: 2)
         #expect(one == two)
         #expect(one == shading.image(of: raster).pixels)
+    }
+
+    /// The fast path of `rgba` (ramp entries found from their starting values) gives every pixel the colour of
+    /// the closed form, `FittedShading.color(of:)`, at and on both sides of every entry's boundary, at extremes,
+    /// and on a spread of values, for tops from tiny to huge.
+    @Test(arguments: [ShadingScale.linear, .sqrt, .log])
+    func rgbaMatchesTheClosedFormAtEveryEntryBoundary(scale: ShadingScale) {
+        for top in [80.0, 1e-30, 3.5e5, 1e300] {
+            var values: [Float] = [0, -1, .nan, .infinity, -.infinity, .greatestFiniteMagnitude,
+                                   .leastNonzeroMagnitude, .leastNormalMagnitude, Float(top), Float(top).nextUp]
+            for i in 1...255 {
+                let t = (Double(i) - 0.5) / 255
+                let boundary: Double
+                switch scale {
+                case .sqrt: boundary = top * t * t
+                case .log: boundary = expm1(t * log1p(top))
+                default: boundary = top * t
+                }
+                let v = Float(boundary)
+                values += [v.nextDown.nextDown, v.nextDown, v, v.nextUp, v.nextUp.nextUp]
+            }
+            var seed: UInt64 = 12_345
+            for _ in 0..<2_000 {
+                seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                values.append(Float(top) * Float(seed >> 40) / Float(1 << 24) * 1.2)
+            }
+            let shading = Shading(colorMap: .heat, scale: scale, top: top)
+            let fit = shading.fitted(to: values)
+            let bytes = shading.rgba(of: DensityRaster(width: values.count, height: 1, values: values), threads: 2)
+            var mismatches = 0
+            for (k, v) in values.enumerated() {
+                let c = fit.color(of: Double(v))
+                if Array(bytes[4 * k..<4 * k + 4]) != [c.r, c.g, c.b, c.a] { mismatches += 1 }
+            }
+            #expect(mismatches == 0, "\(scale), top \(top): \(mismatches) of \(values.count) pixels differ")
+        }
     }
 
     @Test func classedWithTheDivergingRampGivesColorBrewerColours() throws {
