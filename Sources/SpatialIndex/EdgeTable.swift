@@ -20,6 +20,11 @@ struct EdgeTable: Sendable {
     var count: Int { ax.count }
 
     init(layer: [MultiPolygon]) throws(PolygonIndexError) {
+        let vertices = layer.reduce(0) { $0 + $1.vertexCount }
+        for column in [\EdgeTable.ax, \.ay, \.bx, \.by] { self[keyPath: column].reserveCapacity(vertices) }
+        polygon.reserveCapacity(vertices)
+        polygonStart.reserveCapacity(layer.count + 1)
+        polygonBoxes.reserveCapacity(layer.count)
         for (index, multi) in layer.enumerated() {
             var box = BoundingBox.empty
             for (partIndex, part) in multi.polygons.enumerated() {

@@ -1,4 +1,3 @@
-import Dispatch
 import GeoCore
 
 // Overlap detection: which pairs of input polygons share interior area.
@@ -45,7 +44,7 @@ struct OutlineTable: Sendable {
         }
     }
 
-    init(layer: [MultiPolygon], boxes: [BoundingBox], banded: [Int], threads: Int) {
+    init(layer: [MultiPolygon], boxes: [BoundingBox], banded: [Int]) {
         self.boxes = boxes
         for multi in layer {
             for polygon in multi.polygons {
@@ -61,19 +60,10 @@ struct OutlineTable: Sendable {
             }
             start.append(ax.count)
         }
-        var built = [Bands?](repeating: nil, count: banded.count)
-        let table = self
-        built.withUnsafeMutableBufferPointer { buffer in
-            let out = SendablePointer(buffer.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: max(1, threads)) { w in
-                for k in stride(from: w, to: banded.count, by: max(1, threads)) {
-                    out.pointer[k] = table.makeBands(banded[k])
-                }
-            }
-        }
         bandIndex = [Int32](repeating: -1, count: layer.count)
-        for (k, p) in banded.enumerated() {
-            if let b = built[k] { bandIndex[p] = Int32(bandList.count); bandList.append(b) }
+        for p in banded {
+            bandIndex[p] = Int32(bandList.count)
+            bandList.append(makeBands(p))
         }
     }
 
@@ -313,38 +303,21 @@ struct EdgeKey: Hashable, Sendable {
     }
 }
 
-/// Pairs (i, j), i < j, of polygons whose interiors overlap.
-func findOverlappingPairs(_ edges: EdgeTable, layer: [MultiPolygon], threads: Int) -> [(Int, Int)] {
+/// Pairs (i, j), i < j, of polygons whose interiors overlap. On one thread: the index build runs it alongside
+/// its row workers.
+func findOverlappingPairs(_ edges: EdgeTable, layer: [MultiPolygon]) -> [(Int, Int)] {
     let boxes = edges.polygonBoxes
     // In a deterministic order already; only the (few) overlapping pairs are sorted at the end.
     let pairs = overlappingBoxPairs(boxes)
     guard !pairs.isEmpty else { return [] }
-    let workers = max(1, threads)
     let large = layer.indices.filter { layer[$0].vertexCount > 64 }
-    let table = OutlineTable(layer: layer, boxes: boxes, banded: large, threads: workers)
-    var convexity = [Int8](repeating: 0, count: layer.count)
-    convexity.withUnsafeMutableBufferPointer { buffer in
-        let out = SendablePointer(buffer.baseAddress!)
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            for p in stride(from: w, to: layer.count, by: workers) { out.pointer[p] = convexOrientation(layer[p]) }
-        }
-    }
-    let convex = convexity
-    var overlapping = [Bool](repeating: false, count: pairs.count)
-    overlapping.withUnsafeMutableBufferPointer { buffer in
-        let out = SendablePointer(buffer.baseAddress!)
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            for k in stride(from: w, to: pairs.count, by: workers) {
-                let (a, b) = pairs[k]
-                // Neighbours in a grid of convex cells are told apart by their shared edge's line, cheaply.
-                if table.separated(a, orientation: convex[a], from: b) || table.separated(b, orientation: convex[b], from: a) {
-                    continue
-                }
-                out.pointer[k] = table.overlaps(a, b)
-            }
-        }
-    }
-    return pairs.indices.filter { overlapping[$0] }.map { pairs[$0] }.sorted { $0 < $1 }
+    let table = OutlineTable(layer: layer, boxes: boxes, banded: large)
+    let convex = layer.map(convexOrientation)
+    return pairs.filter { a, b in
+        // Neighbours in a grid of convex cells are told apart by their shared edge's line, cheaply.
+        !table.separated(a, orientation: convex[a], from: b) && !table.separated(b, orientation: convex[b], from: a)
+            && table.overlaps(a, b)
+    }.sorted { $0 < $1 }
 }
 
 /// Pairs (i, j), i < j, of boxes overlapping with positive area. Boxes go into a uniform grid; a pair is

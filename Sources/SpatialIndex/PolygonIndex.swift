@@ -69,16 +69,29 @@ public struct PolygonIndex: Sendable {
         let builder = IndexBuilder(edges: edges, geometry: geometry, parameters: parameters)
         let (rowStart, rowEdges) = builder.rowLists()
 
-        // Rows are built in chunks on several workers, then stitched with their offsets fixed.
+        // Rows are built in chunks on several workers, then stitched with their offsets fixed. With more than
+        // one worker, the search for overlapping polygons is the first work item, on one worker while the others
+        // build rows, so its serial parts fill time that would otherwise be idle.
         let chunkCount = min(geometry.ny, parameters.threads == 1 ? 1 : parameters.threads * 8)
+        let overlapItems = parameters.threads > 1 ? 1 : 0
         var chunks = [BuildChunk](repeating: BuildChunk(), count: chunkCount)
-        chunks.withUnsafeMutableBufferPointer { buffer in
-            let out = SendablePointer(buffer.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: chunkCount) { k in
-                let rows = (geometry.ny * k / chunkCount)..<(geometry.ny * (k + 1) / chunkCount)
-                out.pointer[k] = builder.buildRows(rows, rowStart: rowStart, rowEdges: rowEdges)
+        var overlaps: [(Int, Int)] = []
+        withUnsafeMutablePointer(to: &overlaps) { overlapsPointer in
+            let overlapsOut = SendablePointer(overlapsPointer)
+            chunks.withUnsafeMutableBufferPointer { buffer in
+                let out = SendablePointer(buffer.baseAddress!)
+                DispatchQueue.concurrentPerform(iterations: overlapItems + chunkCount) { item in
+                    guard item >= overlapItems else {
+                        overlapsOut.pointer.pointee = findOverlappingPairs(edges, layer: layer)
+                        return
+                    }
+                    let k = item - overlapItems
+                    let rows = (geometry.ny * k / chunkCount)..<(geometry.ny * (k + 1) / chunkCount)
+                    out.pointer[k] = builder.buildRows(rows, rowStart: rowStart, rowEdges: rowEdges)
+                }
             }
         }
+        if overlapItems == 0 { overlaps = findOverlappingPairs(edges, layer: layer) }
         var grid: [UInt32] = []
         var nodes: [UInt32] = []
         var arena: [UInt64] = []
@@ -123,7 +136,7 @@ public struct PolygonIndex: Sendable {
         self.grid = grid
         self.nodes = nodes
         self.arena = arena
-        self.overlappingPairs = findOverlappingPairs(edges, layer: layer, threads: parameters.threads)
+        self.overlappingPairs = overlaps
     }
 
     static func gridGeometry(edges: EdgeTable, parameters: BuildParameters) -> GridGeometry {

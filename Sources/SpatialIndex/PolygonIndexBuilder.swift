@@ -42,8 +42,9 @@ let summaryWords = 8
 
 /// Tuning knobs; defaults chosen by measurement on the 19,799-cell Jiaxing grid (see PolygonIndex docs).
 struct BuildParameters: Sendable {
-    /// Top-grid buckets per (non-horizontal) edge.
-    var bucketsPerEdge: Double = 2.0
+    /// Top-grid buckets per edge. Fewer buckets build faster, more answer more points from the grid alone;
+    /// 1.5 balanced the two best on the Jiaxing grid (2: 12 % slower build, no faster queries).
+    var bucketsPerEdge: Double = 1.5
     var maxGridSide = 4096
     /// A bucket with more local edges than this is split 4 × 4.
     var maxLeafEdges = 12
@@ -133,6 +134,11 @@ struct IndexBuilder {
     func buildRows(_ rows: Range<Int>, rowStart: [Int], rowEdges: [Int32]) -> BuildChunk {
         var chunk = BuildChunk()
         chunk.grid.reserveCapacity(rows.count * geometry.nx)
+        // Generous guesses (about twice what a grid layer needs), so the arrays are not copied as they grow;
+        // pages never written cost nothing.
+        let rowEdgeCount = rows.isEmpty ? 0 : rowStart[rows.upperBound] - rowStart[rows.lowerBound]
+        chunk.arena.reserveCapacity(rowEdgeCount * 24)
+        chunk.summaries.reserveCapacity(rows.count * geometry.nx * summaryWords)
         let nx = geometry.nx, m = geometry.margin
         var colStart = [Int](repeating: 0, count: nx + 1)
         var colFill = [Int](repeating: 0, count: nx + 1)
