@@ -120,6 +120,13 @@ public final class GEOSGeometry {
         return try context.owned(GEOSIntersection_r(handle, pointer, other.pointer), "intersection")
     }
 
+    /// The points of this geometry that are not in `other`.
+    public func difference(_ other: GEOSGeometry) throws -> GEOSGeometry {
+        checkSameContext(other, "difference")
+        // NULL on exception (e.g. a TopologyException on invalid input); the caller destroys the result.
+        return try context.owned(GEOSDifference_r(handle, pointer, other.pointer), "difference")
+    }
+
     /// The points of either geometry.
     public func union(_ other: GEOSGeometry) throws -> GEOSGeometry {
         checkSameContext(other, "union")

@@ -59,6 +59,18 @@ import Testing
         #expect(try nothing.multiPolygon() == MultiPolygon([]))
     }
 
+    @Test func differenceRemovesTheOtherArea() throws {
+        let context = try GEOSContext()
+        let a = try context.geometry(square(0, 0, 2, 2))
+        let notch = try a.difference(try context.geometry(square(1, 1, 3, 3)))
+        #expect(try notch.area() == 3)
+        #expect(try notch.envelope() == BoundingBox(minX: 0, minY: 0, maxX: 2, maxY: 2))
+        // A hole when the other lies inside; nothing when it covers.
+        let ring = try a.difference(try context.geometry(square(0.5, 0.5, 1.5, 1.5))).multiPolygon()
+        #expect(ring.polygons.count == 1 && ring.polygons[0].holes.count == 1)
+        #expect(try a.difference(try context.geometry(square(-1, -1, 3, 3))).isEmpty())
+    }
+
     @Test func touchingSquaresIntersectInALineWithNoPolygonalPart() throws {
         let context = try GEOSContext()
         let shared = try context.geometry(square(0, 0, 1, 1)).intersection(try context.geometry(square(1, 0, 2, 1)))
