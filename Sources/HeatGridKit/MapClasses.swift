@@ -30,14 +30,13 @@ public struct ClassSpec: Sendable, Hashable {
     /// The breaks of the positive, finite `values` (a density surface's empty pixels do not vote); `nil` when
     /// there is no such value.
     public func breaks(of values: [Double]) -> ClassBreaks? {
-        var positive = values.filter { $0 > 0 && $0.isFinite }
+        var positive = sortedFinite(values.filter { $0 > 0 })
         guard !positive.isEmpty else { return nil }
         switch method {
         case .quantiles: return ClassBreaks.quantiles(positive, classes: count)
         case .equal: return ClassBreaks.equalInterval(positive, classes: count)
         case .natural:
             if positive.count > Self.naturalBreaksSample {
-                positive.sort()
                 let step = Double(positive.count - 1) / Double(Self.naturalBreaksSample - 1)
                 positive = (0..<Self.naturalBreaksSample).map { positive[Int((Double($0) * step).rounded())] }
             }

@@ -52,7 +52,7 @@ public struct ClassBreaks: Sendable, Hashable {
     /// heavily tied data gives fewer classes. Nil if no value is finite.
     public static func quantiles(_ values: [Double], classes: Int) -> ClassBreaks? {
         precondition(classes >= 1, "at least one class")
-        let sorted = values.filter(\.isFinite).sorted()
+        let sorted = sortedFinite(values)
         guard !sorted.isEmpty else { return nil }
         var bounds: [Double] = []
         for i in 1...classes {
@@ -88,7 +88,7 @@ public struct ClassBreaks: Sendable, Hashable {
     /// inequality), so each of the k layers is solved by divide and conquer: O(k · n log n) time, O(k · n) memory.
     public static func naturalBreaks(_ values: [Double], classes: Int) -> ClassBreaks? {
         precondition(classes >= 1, "at least one class")
-        let sorted = values.filter(\.isFinite).sorted()
+        let sorted = sortedFinite(values)
         guard let last = sorted.last else { return nil }
         var distinct = 1
         for i in 1..<sorted.count where sorted[i] != sorted[i - 1] { distinct += 1 }

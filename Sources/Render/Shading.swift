@@ -74,12 +74,20 @@ public struct Shading: Sendable {
     public func rgba(of raster: DensityRaster, threads: Int = 1) -> [UInt8] {
         let fit = fitted(to: raster.values)
         // Pixels as little-endian 32-bit words: one store per pixel.
-        let packed = colorMap.table().map { (UInt32($0.r) | UInt32($0.g) << 8 | UInt32($0.b) << 16 | UInt32($0.a) << 24).littleEndian }
+        @Sendable func pack(_ c: RGBA) -> UInt32 { (UInt32(c.r) | UInt32(c.g) << 8 | UInt32(c.b) << 16 | UInt32(c.a) << 24).littleEndian }
+        let packed = colorMap.table().map(pack)
+        let classColors = UnsafeSendable(classes.map { colorMap.classColors(count: $0.classCount).map(pack) } ?? [])
+        let transparent = pack(.transparent)
         let closedForm = classes == nil && scale != .eqHist && zeroIsTransparent && top > 0
         let scale = scale, top = top
         // Linear and square-root scales by the entries' starting values (`RampEntries`); log keeps its libm call,
         // whose monotonicity is not guaranteed.
         let entries = closedForm && scale != .log ? RampEntries(scale: scale, top: top) : nil
+        // Histogram equalisation by the entries' starting values too (its entry never decreases as v grows):
+        // a bisection over 256 starts per pixel instead of over every value of the surface.
+        let equalised = scale == .eqHist && classes == nil && fit.hasPositiveValues
+            ? RampEntries { FittedShading.rampIndex(fit.position(of: Double($0)) ?? 0) } : nil
+        let zeroIsTransparent = zeroIsTransparent
         let count = raster.values.count
         let chunks = max(1, min(threads, count / 65_536 + 1))
         // Every pixel is stored below (transparent ones as 0), so the 16 MB of a 2048² map need no zeroing first.
@@ -115,10 +123,32 @@ public struct Shading: Sendable {
                                 }
                                 out.value[i] = table.value[FittedShading.rampIndex(min(1, log1p(v) / logTop))]
                             }
+                        } else if let equalised {
+                            for i in range {
+                                let v = input.value[i]
+                                if v > 0 {
+                                    out.value[i] = table.value[equalised.entry(of: v)]
+                                } else {
+                                    // NaN is transparent; zero and below the ramp's foot unless transparent too.
+                                    out.value[i] = v.isNaN || zeroIsTransparent ? transparent : table.value[0]
+                                }
+                            }
+                        } else if let classes = fit.shading.classes {
+                            // `FittedShading.color` for a classed map, without an optional per pixel.
+                            let colors = classColors.value, bounds = classes.upperBounds, last = bounds.count - 1
+                            for i in range {
+                                let v = Double(input.value[i])
+                                guard !v.isNaN, v > 0 || !zeroIsTransparent else {
+                                    out.value[i] = transparent
+                                    continue
+                                }
+                                var k = 0
+                                while k < last && v > bounds[k] { k += 1 }
+                                out.value[i] = colors[k]
+                            }
                         } else {
                             for i in range {
-                                let c = fit.color(of: Double(input.value[i]))
-                                out.value[i] = (UInt32(c.r) | UInt32(c.g) << 8 | UInt32(c.b) << 16 | UInt32(c.a) << 24).littleEndian
+                                out.value[i] = pack(fit.color(of: Double(input.value[i])))
                             }
                         }
                     }
@@ -140,12 +170,14 @@ public struct FittedShading: Sendable {
     private let sortedPositive: [Float]
     private let lowestShare: Double
 
+    /// Whether the surface had a positive finite value (histogram equalisation has something to equalise).
+    var hasPositiveValues: Bool { !sortedPositive.isEmpty }
+
     init(shading: Shading, values: [Float]) {
         self.shading = shading
         table = shading.colorMap.table()
         classColors = shading.classes.map { shading.colorMap.classColors(count: $0.classCount) } ?? []
-        var positive = values.filter { $0 > 0 && $0.isFinite }
-        positive.sort()
+        let positive = sortedPositiveFinite(values)
         sortedPositive = positive
         if let lowest = positive.first {
             lowestShare = Double(Self.countAtOrBelow(lowest, in: positive)) / Double(positive.count)
@@ -205,7 +237,11 @@ struct RampEntries: Sendable {
 
     init(scale: ShadingScale, top: Double) {
         precondition(scale == .linear || scale == .sqrt, "monotone closed forms only")
-        func entry(_ v: Float) -> Int { FittedShading.rampIndex(scale.position(Double(v), top: top)) }
+        self.init { FittedShading.rampIndex(scale.position(Double($0), top: top)) }
+    }
+
+    /// The starts of any entry function that never decreases as v grows and puts +∞ at entry 255.
+    init(entry: (Float) -> Int) {
         var starts = [Float](repeating: 0, count: 256)
         for i in 1...255 {
             // entry(below) < i ≤ entry(atOrAbove), as bit patterns of non-negative Floats (ordered like values);
@@ -218,6 +254,19 @@ struct RampEntries: Sendable {
             starts[i] = Float(bitPattern: atOrAbove)
         }
         lowest = starts
+    }
+
+    /// The entry of a positive value v, by bisection.
+    @inline(__always)
+    func entry(of v: Float) -> Int {
+        lowest.withUnsafeBufferPointer { start in
+            var low = 0, high = 255  // start[low] <= v throughout
+            while low < high {
+                let middle = (low + high + 1) / 2
+                if v >= start[middle] { low = middle } else { high = middle - 1 }
+            }
+            return low
+        }
     }
 
     /// The entry of a positive value v, starting the search from `guess` (any Int; the nearer, the faster).

@@ -1,6 +1,7 @@
 import Foundation
 import Render
 import Testing
+import TestSupport
 
 /// Shading on 2×2 and 3×3 rasters against exact colours: matplotlib's table entries (index round(255·t)),
 /// ColorBrewer's hex codes and the heat ramp interpolated by hand.
@@ -126,5 +127,44 @@ struct ShadingTests {
         #expect(ColorMap.blueWhiteRed.color(at: 1) == RGBA(hex: 0xB2182B))
         #expect(ColorMap(rawValue: "blue_white_red") == .blueWhiteRed)
         #expect(ShadingScale(rawValue: "eq_hist") == .eqHist)
+    }
+
+    @Test func classedShadingOfARasterMatchesEachPixelsColour() throws {
+        var rng = SeededGenerator(seed: 44)
+        let bounds = [2.0, 10, 50, 51, 400]
+        var values = (0..<4_000).map { _ in Float.random(in: -5...500, using: &rng) }
+        values += bounds.map(Float.init) + [0, -0.0, .nan, .infinity, .greatestFiniteMagnitude, 1e-30]
+        values += [Float](repeating: 0, count: 64 - values.count % 64)
+        let raster = DensityRaster(width: 64, height: values.count / 64, values: values)
+        for zeroIsTransparent in [true, false] {
+            let shading = Shading(colorMap: .viridis, classes: try ClassBreaks(upperBounds: bounds), zeroIsTransparent: zeroIsTransparent)
+            let fit = shading.fitted(to: values)
+            let rgba = shading.rgba(of: raster, threads: 3)
+            for (i, v) in values.enumerated() {
+                let c = fit.color(of: Double(v))
+                #expect(Array(rgba[4 * i ..< 4 * i + 4]) == [c.r, c.g, c.b, c.a], "value \(v)")
+            }
+        }
+    }
+
+    @Test func equalisedShadingOfARasterMatchesEachPixelsColour() {
+        var rng = SeededGenerator(seed: 45)
+        var values = (0..<3_000).map { k -> Float in k % 5 == 0 ? 0 : Float(Int.random(in: 1...40, using: &rng)) * 0.5 }
+        values += (0..<1_000).map { _ in Float.random(in: -1...1e4, using: &rng) }
+        values += [.nan, .infinity, -0.0, .leastNonzeroMagnitude, .greatestFiniteMagnitude]
+        values += [Float](repeating: 7, count: 64 - values.count % 64)
+        let raster = DensityRaster(width: 64, height: values.count / 64, values: values)
+        for zeroIsTransparent in [true, false] {
+            var shading = Shading(colorMap: .magma, scale: .eqHist, top: 1)
+            shading.zeroIsTransparent = zeroIsTransparent
+            let fit = shading.fitted(to: values)
+            let rgba = shading.rgba(of: raster, threads: 2)
+            var wrong = 0
+            for (i, v) in values.enumerated() {
+                let c = fit.color(of: Double(v))
+                if Array(rgba[4 * i ..< 4 * i + 4]) != [c.r, c.g, c.b, c.a] { wrong += 1 }
+            }
+            #expect(wrong == 0)
+        }
     }
 }
