@@ -92,47 +92,61 @@ public struct PolygonIndex: Sendable {
             }
         }
         if overlapItems == 0 { overlaps = findOverlappingPairs(edges, layer: layer) }
-        var grid: [UInt32] = []
-        var nodes: [UInt32] = []
-        var arena: [UInt64] = []
+        // Where each chunk's words go in the stitched arrays (leaf 0 is the dummy summary line).
+        var arenaBase = [0], nodeBase = [0], leafBase = [1]
+        for chunk in chunks {
+            arenaBase.append(arenaBase.last! + chunk.arena.count)
+            nodeBase.append(nodeBase.last! + chunk.nodes.count / 16)
+            leafBase.append(leafBase.last! + chunk.summaries.count / summaryWords)
+        }
+        guard arenaBase.last! < Int(entryPayloadMask), nodeBase.last! < Int(entryPayloadMask),
+              leafBase.last! < Int(entryPayloadMask) else {
+            throw PolygonIndexError(polygon: 0, part: 0, ring: 0, vertex: 0,
+                                    problem: "the layer is too large to index (more than 2^30 index words)")
+        }
         // Line 0 is a dummy (all zero) that points in constant buckets read, so the query need not branch.
-        let summaries = AlignedWords(count: summaryWords + chunks.reduce(0) { $0 + $1.summaries.count })
-        var summaryCount = summaryWords
+        let summaries = AlignedWords(count: leafBase.last! * summaryWords)
         // The grid has a border of outside buckets all round, so the batch query clamps instead of branching.
         let rowLength = geometry.nx + 2
-        grid.reserveCapacity(rowLength * (geometry.ny + 2))
-        grid.append(contentsOf: repeatElement(outsideValue, count: rowLength))
-        nodes.reserveCapacity(chunks.reduce(0) { $0 + $1.nodes.count })
-        arena.reserveCapacity(chunks.reduce(0) { $0 + $1.arena.count })
-        for chunk in chunks {
-            let arenaBase = arena.count, nodeBase = nodes.count / 16, leafBase = summaryCount / summaryWords
-            guard arenaBase + chunk.arena.count < Int(entryPayloadMask), nodeBase + chunk.nodes.count / 16 < Int(entryPayloadMask),
-                  leafBase + chunk.summaries.count / summaryWords < Int(entryPayloadMask) else {
-                throw PolygonIndexError(polygon: 0, part: 0, ring: 0, vertex: 0,
-                                        problem: "the layer is too large to index (more than 2^30 index words)")
-            }
-            func relocate(_ entry: UInt32) -> UInt32 {
-                switch entry >> entryTagShift {
-                case leafTag: return entry + UInt32(leafBase)
-                case nodeTag: return entry + UInt32(nodeBase)
-                default: return entry
+        var grid = [UInt32](repeating: outsideValue, count: rowLength * (geometry.ny + 2))
+        var nodes = [UInt32](repeating: 0, count: nodeBase.last! * 16)
+        var arena = [UInt64](repeating: 0, count: arenaBase.last!)
+        grid.withUnsafeMutableBufferPointer { gridBuffer in
+            nodes.withUnsafeMutableBufferPointer { nodeBuffer in
+                arena.withUnsafeMutableBufferPointer { arenaBuffer in
+                    let gridOut = SendablePointer(gridBuffer.baseAddress!)
+                    let nodeOut = nodeBuffer.baseAddress.map(SendablePointer.init)
+                    let arenaOut = arenaBuffer.baseAddress.map(SendablePointer.init)
+                    let summaryOut = SendablePointer(summaries.base)
+                    let chunkList = chunks, leafBase = leafBase, nodeBase = nodeBase, arenaBase = arenaBase
+                    // Each chunk's words are copied to their place with its indices moved, on several workers.
+                    DispatchQueue.concurrentPerform(iterations: chunkList.count) { k in
+                        let chunk = chunkList[k]
+                        let leafShift = UInt32(leafBase[k]), nodeShift = UInt32(nodeBase[k])
+                        func relocate(_ entry: UInt32) -> UInt32 {
+                            switch entry >> entryTagShift {
+                            case leafTag: return entry + leafShift
+                            case nodeTag: return entry + nodeShift
+                            default: return entry
+                            }
+                        }
+                        let firstRow = geometry.ny * k / chunkList.count
+                        for (i, entry) in chunk.grid.enumerated() {
+                            let row = firstRow + i / geometry.nx, column = i % geometry.nx
+                            gridOut.pointer[(row + 1) * rowLength + column + 1] = relocate(entry)
+                        }
+                        for (i, entry) in chunk.nodes.enumerated() { nodeOut!.pointer[nodeBase[k] * 16 + i] = relocate(entry) }
+                        for (i, word) in chunk.arena.enumerated() { arenaOut!.pointer[arenaBase[k] + i] = word }
+                        let summaryStart = leafBase[k] * summaryWords
+                        for (i, word) in chunk.summaries.enumerated() {
+                            // Word 7 of a summary is its leaf's offset in the arena.
+                            summaryOut.pointer[summaryStart + i] = i % summaryWords == summaryWords - 1 ? word + UInt64(arenaBase[k]) : word
+                        }
+                    }
                 }
             }
-            for row in 0..<(chunk.grid.count / geometry.nx) {
-                grid.append(outsideValue)
-                grid.append(contentsOf: chunk.grid[row * geometry.nx ..< (row + 1) * geometry.nx].lazy.map(relocate))
-                grid.append(outsideValue)
-            }
-            nodes.append(contentsOf: chunk.nodes.lazy.map(relocate))
-            arena.append(contentsOf: chunk.arena)
-            for k in stride(from: 0, to: chunk.summaries.count, by: summaryWords) {
-                for w in 0..<summaryWords - 1 { summaries.base[summaryCount + k + w] = chunk.summaries[k + w] }
-                summaries.base[summaryCount + k + summaryWords - 1] = chunk.summaries[k + summaryWords - 1] + UInt64(arenaBase)
-            }
-            summaryCount += chunk.summaries.count
         }
         self.summaries = summaries
-        grid.append(contentsOf: repeatElement(outsideValue, count: rowLength))
         self.grid = grid
         self.nodes = nodes
         self.arena = arena
