@@ -28,30 +28,38 @@ struct EdgeTable: Sendable {
         for (index, multi) in layer.enumerated() {
             var box = BoundingBox.empty
             for (partIndex, part) in multi.polygons.enumerated() {
-                for (ringIndex, ring) in part.rings.enumerated() {
-                    let points = ring.points
-                    guard !points.isEmpty else { continue }
-                    for (vertexIndex, p) in points.enumerated() where !p.isFinite {
-                        throw PolygonIndexError(polygon: index, part: partIndex, ring: ringIndex, vertex: vertexIndex,
-                                                problem: "coordinate is not a finite number")
-                    }
-                    for p in points { box.extend(p) }
-                    // Rings repeat their first point; an unclosed ring is closed implicitly.
-                    let n = points.count
-                    for i in 0..<n {
-                        let a = points[i]
-                        let b = points[i + 1 < n ? i + 1 : 0]
-                        if i + 1 == n && a == b { break }
-                        if a == b { continue }
-                        let (lo, hi) = a.y < b.y || (a.y == b.y && a.x < b.x) ? (a, b) : (b, a)
-                        ax.append(lo.x); ay.append(lo.y); bx.append(hi.x); by.append(hi.y)
-                        polygon.append(Int32(index))
-                    }
+                // Exterior then holes, without building `Polygon.rings`.
+                try addRing(part.exterior.points, polygon: index, part: partIndex, ring: 0, box: &box)
+                for (holeIndex, hole) in part.holes.enumerated() {
+                    try addRing(hole.points, polygon: index, part: partIndex, ring: holeIndex + 1, box: &box)
                 }
             }
             polygonBoxes.append(box)
             bounds = bounds.union(box)
             polygonStart.append(ax.count)
+        }
+    }
+
+    private mutating func addRing(_ points: [Point], polygon index: Int, part: Int, ring: Int,
+                                  box: inout BoundingBox) throws(PolygonIndexError) {
+        try points.withUnsafeBufferPointer { (points) throws(PolygonIndexError) in
+            let n = points.count
+            guard n > 0 else { return }
+            for (vertex, p) in points.enumerated() where !p.isFinite {
+                throw PolygonIndexError(polygon: index, part: part, ring: ring, vertex: vertex,
+                                        problem: "coordinate is not a finite number")
+            }
+            for p in points { box.extend(p) }
+            // Rings repeat their first point; an unclosed ring is closed implicitly.
+            for i in 0..<n {
+                let a = points[i]
+                let b = points[i + 1 < n ? i + 1 : 0]
+                if i + 1 == n && a == b { break }
+                if a == b { continue }
+                let (lo, hi) = a.y < b.y || (a.y == b.y && a.x < b.x) ? (a, b) : (b, a)
+                ax.append(lo.x); ay.append(lo.y); bx.append(hi.x); by.append(hi.y)
+                polygon.append(Int32(index))
+            }
         }
     }
 
