@@ -22,6 +22,12 @@ enum DecimalParsing {
     /// Accepted grammar: `[+-]? digits [. digits]? ([eE] [+-]? digits)?` with at least one digit before the
     /// exponent (`.5` and `5.` are fine). Hexadecimal floats are not numbers here.
     static func parse(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> Outcome {
+        if let value = plainValue(start, end) { return .number(value) }
+        return generalParse(start, end)
+    }
+
+    /// `parse` without the `plainValue` shortcut (tests compare the two).
+    static func generalParse(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> Outcome {
         var p = start
         var e = end
         while p < e && isBlank(p.pointee) { p += 1 }
@@ -75,6 +81,50 @@ enum DecimalParsing {
         }
         if p != e { return .notANumber }
         return .number(number.exactValue ?? DecimalConversion.strtod(textStart, count: e - textStart))
+    }
+
+    /// Exact powers of ten 10^0 ... 10^22 (every one is a double).
+    private static let exactPowersOfTen: [Double] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ]
+
+    /// The common case of `parse` in one loop: `[-]digits[.digits]` filling `[start, end)` exactly, whose digits
+    /// form an integer of at most 2^53 and whose fraction has at most 22 digits. Both that integer and the power
+    /// of ten are exact doubles, so one division rounds correctly, the value `parse` gives by any other path.
+    /// Anything else (blanks, `+`, exponents, long digit strings) returns nil for the general path.
+    @inline(__always)
+    static func plainValue(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> Double? {
+        var p = start
+        guard p < end else { return nil }
+        let negative = p.pointee == UInt8(ascii: "-")
+        if negative { p += 1 }
+        let digitsStart = p
+        var m: UInt64 = 0
+        while p < end {
+            let d = p.pointee &- 0x30
+            if d > 9 { break }
+            m = m &* 10 &+ UInt64(d)
+            p += 1
+        }
+        var fractionDigits = 0
+        let hasPoint = p < end && p.pointee == UInt8(ascii: ".")
+        if hasPoint {
+            p += 1
+            let fractionStart = p
+            while p < end {
+                let d = p.pointee &- 0x30
+                if d > 9 { break }
+                m = m &* 10 &+ UInt64(d)
+                p += 1
+            }
+            fractionDigits = p - fractionStart
+        }
+        // At most 19 digits cannot wrap a UInt64.
+        let digitCount = p - digitsStart - (hasPoint ? 1 : 0)
+        guard p == end, digitCount > 0, digitCount <= 19, m <= 1 << 53, fractionDigits <= 22 else { return nil }
+        let magnitude = Double(m) / exactPowersOfTen[fractionDigits]
+        return negative ? -magnitude : magnitude
     }
 
     /// Recognises `nan` and `inf`/`infinity` (any case, optional sign) so they get their own reject reason.

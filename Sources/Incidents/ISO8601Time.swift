@@ -124,6 +124,12 @@ public enum ISO8601Time {
 
     /// Parses `[start, end)`; see the type's documentation for the accepted forms.
     static func parse(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> Int64? {
+        if let seconds = fullFormSeconds(start, end) { return seconds }
+        return generalParse(start, end)
+    }
+
+    /// `parse` without the `fullFormSeconds` shortcut (tests compare the two).
+    static func generalParse(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> Int64? {
         var p = start
         var e = end
         while p < e && DecimalParsing.isBlank(p.pointee) { p += 1 }
@@ -160,6 +166,70 @@ public enum ISO8601Time {
             }
         }
         return days(fromCivil: year, month, day) * 86_400 + secondOfDay - offset
+    }
+
+    /// The commonest form, `YYYY-MM-DDTHH:MM:SS` with no offset, `Z` or `±HH:MM`, filling `[p, e)` exactly and
+    /// valid, checked eight bytes at a time; nil for anything else (then `parse` takes its general path, which
+    /// gives the same seconds for these texts and decides whether the others are valid).
+    @inline(__always)
+    static func fullFormSeconds(_ p: UnsafePointer<UInt8>, _ e: UnsafePointer<UInt8>) -> Int64? {
+        let length = e - p
+        guard length == 19 || length == 20 || length == 25 else { return nil }
+        // Little-endian words: byte k of the text is bits 8k..8k+7.
+        let date = load(p, 0)  // YYYY-MM-
+        let clock = load(p, 11)  // HH:MM:SS
+        let dayHigh = p[8] &- 0x30
+        let dayLow = p[9] &- 0x30
+        let separator = p[10]
+        guard allDigits(date, 0x00FF_FF00_FFFF_FFFF), date & 0xFF00_00FF_0000_0000 == 0x2D00_002D_0000_0000,
+              allDigits(clock, 0xFFFF_00FF_FF00_FFFF), clock & 0x0000_FF00_00FF_0000 == 0x0000_3A00_003A_0000,
+              dayHigh <= 9, dayLow <= 9,
+              separator == UInt8(ascii: "T") || separator == UInt8(ascii: "t") || separator == UInt8(ascii: " ")
+        else { return nil }
+        let dateDigits = date &- 0x0030_3000_3030_3030
+        let clockDigits = clock &- 0x3030_0030_3000_3030
+        @inline(__always) func digit(_ word: UInt64, _ k: UInt64) -> Int64 { Int64((word >> (8 * k)) & 0xFF) }
+        let year = digit(dateDigits, 0) * 1000 + digit(dateDigits, 1) * 100 + digit(dateDigits, 2) * 10
+            + digit(dateDigits, 3)
+        let month = digit(dateDigits, 5) * 10 + digit(dateDigits, 6)
+        let day = Int64(dayHigh) * 10 + Int64(dayLow)
+        let hour = digit(clockDigits, 0) * 10 + digit(clockDigits, 1)
+        let minute = digit(clockDigits, 3) * 10 + digit(clockDigits, 4)
+        let second = digit(clockDigits, 6) * 10 + digit(clockDigits, 7)
+        var offset = defaultOffsetSeconds
+        if length == 20 {
+            guard p[19] == UInt8(ascii: "Z") || p[19] == UInt8(ascii: "z") else { return nil }
+            offset = 0
+        } else if length == 25 {
+            let zone = load(p, 17)  // SS±HH:MM
+            let sign = p[19]
+            guard sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-"), allDigits(zone, 0xFFFF_00FF_FF00_0000),
+                  zone & 0x0000_FF00_0000_0000 == 0x0000_3A00_0000_0000
+            else { return nil }
+            let zoneDigits = zone &- 0x3030_0030_3000_0000
+            let offsetHours = digit(zoneDigits, 3) * 10 + digit(zoneDigits, 4)
+            let offsetMinutes = digit(zoneDigits, 6) * 10 + digit(zoneDigits, 7)
+            guard offsetHours <= 18, offsetMinutes <= 59 else { return nil }
+            offset = (offsetHours * 3600 + offsetMinutes * 60) * (sign == UInt8(ascii: "-") ? -1 : 1)
+        }
+        guard month >= 1, month <= 12, day >= 1, day <= daysInMonth(year, month), hour <= 23, minute <= 59,
+              second <= 59
+        else { return nil }
+        return days(fromCivil: year, month, day) * 86_400 + hour * 3600 + minute * 60 + second - offset
+    }
+
+    @inline(__always)
+    private static func load(_ p: UnsafePointer<UInt8>, _ offset: Int) -> UInt64 {
+        UInt64(littleEndian: UnsafeRawPointer(p + offset).loadUnaligned(as: UInt64.self))
+    }
+
+    /// Whether every byte of `word` selected by `mask` (0xFF bytes) is an ASCII digit: its high nibble is 3
+    /// before and after adding 6 (a byte of 0xFA or more may carry into the next, but fails the first test).
+    @inline(__always)
+    private static func allDigits(_ word: UInt64, _ mask: UInt64) -> Bool {
+        let high = 0xF0F0_F0F0_F0F0_F0F0 & mask
+        let three = 0x3030_3030_3030_3030 & mask
+        return word & high == three && ((word & mask) &+ (0x0606_0606_0606_0606 & mask)) & high == three
     }
 
     /// `Z`, `±HH:MM`, `±HHMM` or `±HH` filling exactly `[p, e)`, as seconds east of UTC.

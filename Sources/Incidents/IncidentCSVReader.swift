@@ -517,7 +517,9 @@ public enum IncidentCSVReader {
                                   invalidOffsets: invalidOffsets, encodingName: encodingName,
                                   releaseStep: releaseStep)
         guard var result = attempt ?? parseChunks(
-            base, bounds: [dataStart, end], census: [ChunkCensus(newlines: census.reduce(0) { $0 + $1.newlines })],
+            base, bounds: [dataStart, end],
+            census: [ChunkCensus(newlines: census.reduce(0) { $0 + $1.newlines },
+                                 hasQuote: census.contains(where: \.hasQuote))],
             firstLine: firstDataLine, layout: layout, invalidOffsets: invalidOffsets, encodingName: encodingName,
             releaseStep: releaseStep)
         else {
@@ -565,7 +567,7 @@ public enum IncidentCSVReader {
                               weight: layout.weight != nil) { slots in
             if chunkCount == 1 {
                 outputs = [parseChunk(base, start: bounds[0], end: bounds[1], firstLine: firstLine,
-                                      newlineCount: census[0].newlines, into: slots, capacity: capacities[0],
+                                      newlineCount: census[0].newlines, hasQuote: census[0].hasQuote, into: slots, capacity: capacities[0],
                                       layout: layout, invalidOffsets: invalidOffsets, encodingName: encodingName,
                                       releaseStep: releaseStep)]
             } else {
@@ -576,7 +578,8 @@ public enum IncidentCSVReader {
                     // Chunks after the first count lines from 0; their rejects are shifted below.
                     results.slots[k] = parseChunk(
                         shared.base, start: bounds[k], end: bounds[k + 1], firstLine: k == 0 ? firstLine : 0,
-                        newlineCount: census[k].newlines, into: slots.advanced(by: offsets[k]),
+                        newlineCount: census[k].newlines, hasQuote: census[k].hasQuote,
+                        into: slots.advanced(by: offsets[k]),
                         capacity: capacities[k], layout: layout, invalidOffsets: invalidOffsets,
                         encodingName: encodingName, releaseStep: releaseStep)
                 }
