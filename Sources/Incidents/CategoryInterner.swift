@@ -15,6 +15,7 @@ struct CategoryInterner {
     static let capacity = Int(UInt16.max) + 1
 
     /// A multiplicative hash over 8-byte words (category names are short: one or two multiplications).
+    /// Only slots depend on it: indices follow first-seen order whatever the hash.
     @inline(__always)
     private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         let k: UInt64 = 0x9E37_79B9_7F4A_7C15
@@ -27,12 +28,17 @@ struct CategoryInterner {
             i += 8
         }
         if i < n {
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < n {
-                tail |= UInt64(p[i]) << shift
-                shift += 8
-                i += 1
+            // The last bytes in at most two loads (overlapping what was hashed: the hash need only be a
+            // function of the bytes).
+            let raw = UnsafeRawPointer(p)
+            let tail: UInt64
+            if n >= 8 {
+                tail = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            } else if n >= 4 {
+                tail = UInt64(raw.loadUnaligned(as: UInt32.self))
+                    | UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32
+            } else {
+                tail = UInt64(p[0]) | UInt64(p[n / 2]) << 8 | UInt64(p[n - 1]) << 16
             }
             h = (h ^ tail) &* k
         }

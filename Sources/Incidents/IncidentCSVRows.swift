@@ -208,9 +208,9 @@ extension IncidentCSVReader {
     /// Why a number field is unusable, or nil with the value.
     @inline(__always)
     private static func number(_ base: UnsafePointer<UInt8>, _ fields: FieldSpans, _ k: Int, role: String,
-                               limit: Double) -> (Double, String?)
+                               limit: Double, readableEnd: Int) -> (Double, String?)
     {
-        switch DecimalParsing.parse(base + fields.start[k], base + fields.end[k]) {
+        switch DecimalParsing.parse(base + fields.start[k], base + fields.end[k], readableEnd: base + readableEnd) {
         case .number(let value):
             if value >= -limit && value <= limit { return (value, nil) }
             let range = limit == 180 ? "[-180, 180]" : limit == 90 ? "[-90, 90]" : "of a 32-bit float"
@@ -300,12 +300,12 @@ extension IncidentCSVReader {
                     reason = "expected \(expectedFields) fields, found \(fieldCount)"
                     break row
                 }
-                let (lon, lonProblem) = number(b, fields, lonField, role: "longitude", limit: 180)
+                let (lon, lonProblem) = number(b, fields, lonField, role: "longitude", limit: 180, readableEnd: end)
                 if let lonProblem {
                     reason = lonProblem
                     break row
                 }
-                let (lat, latProblem) = number(b, fields, latField, role: "latitude", limit: 90)
+                let (lat, latProblem) = number(b, fields, latField, role: "latitude", limit: 90, readableEnd: end)
                 if let latProblem {
                     reason = latProblem
                     break row
@@ -338,7 +338,8 @@ extension IncidentCSVReader {
                 }
                 var weight: Float = 1
                 if let k = layout.weight {
-                    let (value, problem) = number(b, fields, k, role: "weight", limit: Double(Float.greatestFiniteMagnitude))
+                    let (value, problem) = number(b, fields, k, role: "weight", limit: Double(Float.greatestFiniteMagnitude),
+                                                 readableEnd: end)
                     if let problem {
                         reason = problem
                         break row

@@ -41,10 +41,16 @@ struct FastPathTests {
         }
     }
 
-    func plain(_ text: String) -> Double? {
-        let bytes = Array(text.utf8)
-        return bytes.withUnsafeBufferPointer { DecimalParsing.plainValue($0.baseAddress!, $0.baseAddress! + $0.count) }
+    /// `plainValue` of `text` with `trailing` readable bytes after it (digits that must not be taken).
+    func plain(_ text: String, trailing: [UInt8]) -> Double? {
+        let bytes = Array(text.utf8) + trailing
+        return bytes.withUnsafeBufferPointer {
+            DecimalParsing.plainValue($0.baseAddress!, $0.baseAddress! + text.utf8.count,
+                                      readableEnd: $0.baseAddress! + $0.count)
+        }
     }
+
+    func plain(_ text: String) -> Double? { plain(text, trailing: []) }
 
     func general(_ text: String) -> DecimalParsing.Outcome {
         let bytes = Array(text.utf8)
@@ -65,6 +71,8 @@ struct FastPathTests {
                 for _ in 0..<Int(random.next() % 14) { text.append(Character(String(random.next() % 10))) }
             }
             if random.next() % 20 == 0 { text.append(["e", " ", "x", "+"][Int(random.next() % 4)]) }
+            let trailing = (0..<Int(random.next() % 12)).map { _ in UInt8(0x30 + random.next() % 10) }
+            #expect(plain(text, trailing: trailing)?.bitPattern == plain(text)?.bitPattern, "\(text) + \(trailing)")
             if let value = plain(text) {
                 answered += 1
                 #expect(general(text) == .number(value), "\(text)")
