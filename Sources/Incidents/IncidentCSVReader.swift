@@ -196,7 +196,9 @@ public enum IncidentCSVReader {
         var invalidOffsets: [Int] = []
         var encoding = options.encoding
         if encoding != .gb18030 {
-            let check = TextDecoding.checkUTF8(buffer)
+            let pieces = options.parallel && buffer.count > options.parallelThresholdBytes
+                ? max(1, min(8, sysconf(Int32(_SC_NPROCESSORS_ONLN)))) : 1
+            let check = TextDecoding.checkUTF8(buffer, pieces: pieces)
             if check.invalidOffsets.isEmpty {
                 encoding = .utf8
             } else if encoding == .utf8 || check.validMultibyteCount > 10 * check.invalidOffsets.count {
@@ -347,12 +349,12 @@ public enum IncidentCSVReader {
     // MARK: - Parsing
 
     /// Pointer to the file's bytes shared read-only between parsing threads.
-    private struct SharedBytes: @unchecked Sendable {
+    struct SharedBytes: @unchecked Sendable {
         let base: UnsafePointer<UInt8>
     }
 
     /// Result slots written by one parsing thread each.
-    private final class ChunkSlots<Value>: @unchecked Sendable {
+    final class ChunkSlots<Value>: @unchecked Sendable {
         let slots: UnsafeMutablePointer<Value?>
         let count: Int
         init(count: Int) {

@@ -126,4 +126,38 @@ struct FastPathTests {
             #expect(full == nil && general == nil, "\(text)")
         }
     }
+
+    /// Bytes mixing ASCII, valid and broken multi-byte sequences: any number of pieces finds what one pass finds.
+    @Test func utf8CheckInPiecesEqualsOnePass() {
+        var random = Xoshiro256StarStar(seed: 5)
+        let parts: [[UInt8]] = [[0x61], [0x2C], [0x0A], Array("类别".utf8), Array("😀".utf8), [0xC3, 0xA9], [0x80], [0xBF],
+                                [0xE4, 0xB8], [0xF0, 0x9F, 0x98], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xFF], [0xF4, 0x90, 0x80, 0x80]]
+        for _ in 0..<400 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int(random.next() % 60) { bytes += parts[Int(random.next() % UInt64(parts.count))] }
+            bytes.withUnsafeBufferPointer { buffer in
+                let one = TextDecoding.checkUTF8(buffer)
+                for pieces in 2...5 {
+                    #expect(TextDecoding.checkUTF8(buffer, pieces: pieces) == one, "\(bytes) in \(pieces) pieces")
+                }
+            }
+        }
+    }
+
+    /// Names that share lengths, first or last bytes: indices in first-seen order, as a dictionary gives them.
+    @Test func categoryIndicesFollowFirstSeenOrder() {
+        var random = Xoshiro256StarStar(seed: 3)
+        var interner = CategoryInterner()
+        var expected: [[UInt8]: UInt16] = [:]
+        for _ in 0..<5000 {
+            let length = Int(random.next() % 26)
+            let name = (0..<length).map { _ in UInt8(ascii: "a") + UInt8(random.next() % 2) }
+            let index = name.withUnsafeBufferPointer { interner.index(of: $0) }
+            let wanted = expected[name] ?? UInt16(expected.count)
+            expected[name] = wanted
+            #expect(index == wanted, "\(name)")
+        }
+        #expect(interner.names.count == expected.count && expected.count > 1000)
+        for (name, index) in expected { #expect(interner.names[Int(index)] == name) }
+    }
 }
