@@ -186,16 +186,15 @@ public enum ISO8601Time {
               dayHigh <= 9, dayLow <= 9,
               separator == UInt8(ascii: "T") || separator == UInt8(ascii: "t") || separator == UInt8(ascii: " ")
         else { return nil }
-        let dateDigits = date &- 0x0030_3000_3030_3030
-        let clockDigits = clock &- 0x3030_0030_3000_3030
-        @inline(__always) func digit(_ word: UInt64, _ k: UInt64) -> Int64 { Int64((word >> (8 * k)) & 0xFF) }
-        let year = digit(dateDigits, 0) * 1000 + digit(dateDigits, 1) * 100 + digit(dateDigits, 2) * 10
-            + digit(dateDigits, 3)
-        let month = digit(dateDigits, 5) * 10 + digit(dateDigits, 6)
+        // Byte k of the pair word is 10 × digit k + digit k + 1 (at most 99: no carries between bytes).
+        let datePairs = pairs((date &- 0x0030_3000_3030_3030) & 0x00FF_FF00_FFFF_FFFF)
+        let clockPairs = pairs((clock &- 0x3030_0030_3000_3030) & 0xFFFF_00FF_FF00_FFFF)
+        let year = byte(datePairs, 0) * 100 + byte(datePairs, 2)
+        let month = byte(datePairs, 5)
         let day = Int64(dayHigh) * 10 + Int64(dayLow)
-        let hour = digit(clockDigits, 0) * 10 + digit(clockDigits, 1)
-        let minute = digit(clockDigits, 3) * 10 + digit(clockDigits, 4)
-        let second = digit(clockDigits, 6) * 10 + digit(clockDigits, 7)
+        let hour = byte(clockPairs, 0)
+        let minute = byte(clockPairs, 3)
+        let second = byte(clockPairs, 6)
         var offset = defaultOffsetSeconds
         if length == 20 {
             guard p[19] == UInt8(ascii: "Z") || p[19] == UInt8(ascii: "z") else { return nil }
@@ -206,17 +205,35 @@ public enum ISO8601Time {
             guard sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-"), allDigits(zone, 0xFFFF_00FF_FF00_0000),
                   zone & 0x0000_FF00_0000_0000 == 0x0000_3A00_0000_0000
             else { return nil }
-            let zoneDigits = zone &- 0x3030_0030_3000_0000
-            let offsetHours = digit(zoneDigits, 3) * 10 + digit(zoneDigits, 4)
-            let offsetMinutes = digit(zoneDigits, 6) * 10 + digit(zoneDigits, 7)
+            let zonePairs = pairs((zone &- 0x3030_0030_3000_0000) & 0xFFFF_00FF_FF00_0000)
+            let offsetHours = byte(zonePairs, 3)
+            let offsetMinutes = byte(zonePairs, 6)
             guard offsetHours <= 18, offsetMinutes <= 59 else { return nil }
             offset = (offsetHours * 3600 + offsetMinutes * 60) * (sign == UInt8(ascii: "-") ? -1 : 1)
         }
         guard month >= 1, month <= 12, day >= 1, day <= daysInMonth(year, month), hour <= 23, minute <= 59,
               second <= 59
         else { return nil }
-        return days(fromCivil: year, month, day) * 86_400 + hour * 3600 + minute * 60 + second - offset
+        let table = year - firstTabulatedYear
+        let dayNumber = table >= 0 && table < tabulatedYears
+            ? Int64(monthStartDays[Int(table) * 12 + Int(month) - 1]) + day - 1
+            : days(fromCivil: year, month, day)
+        return dayNumber * 86_400 + hour * 3600 + minute * 60 + second - offset
     }
+
+    private static let firstTabulatedYear: Int64 = 1970
+    private static let tabulatedYears: Int64 = 130
+    /// `days(fromCivil:)` of the first day of each month of 1970 ... 2099, month by month.
+    private static let monthStartDays: [Int32] = (0..<Int(tabulatedYears) * 12).map {
+        Int32(days(fromCivil: firstTabulatedYear + Int64($0 / 12), Int64($0 % 12 + 1), 1))
+    }
+
+    /// Digit bytes (0 ... 9, zero elsewhere) combined in pairs: byte k becomes 10 × byte k + byte k + 1.
+    @inline(__always)
+    private static func pairs(_ digits: UInt64) -> UInt64 { digits &* 10 &+ digits >> 8 }
+
+    @inline(__always)
+    private static func byte(_ word: UInt64, _ k: UInt64) -> Int64 { Int64((word >> (8 * k)) & 0xFF) }
 
     @inline(__always)
     private static func load(_ p: UnsafePointer<UInt8>, _ offset: Int) -> UInt64 {

@@ -119,6 +119,16 @@ struct FastPathTests {
                 }
             }
         }
+        // Every month start and end, around and inside the years the shortcut tabulates.
+        for year in 1960...2110 {
+            for month in 1...12 {
+                for day in [1, 28, 29, 30, 31] {
+                    let date = String(year) + "-" + (month < 10 ? "0" : "") + String(month) + "-" + String(day)
+                    let (full, general) = times(Array((date + "T23:59:59-01:30").utf8))
+                    #expect(full == general, "\(date)")
+                }
+            }
+        }
         for text in ["2023-02-29T00:00:00", "2026-13-01T00:00:00", "2026-00-01T00:00:00", "2026-04-31T00:00:00",
                      "2026-01-01T24:00:00", "2026-01-01T00:60:00", "2026-01-01T00:00:60", "2026-01-01T00:00:00+19:00",
                      "2026-01-01T00:00:00+08:60", "2026-01-01T00:00:00+08-00", "2026-01-01T00:00:00 08:00"] {
@@ -159,5 +169,20 @@ struct FastPathTests {
         }
         #expect(interner.names.count == expected.count && expected.count > 1000)
         for (name, index) in expected { #expect(interner.names[Int(index)] == name) }
+    }
+
+    /// Inline ids (up to 7 bytes) hold byte k in bits 8k ..< 8k + 8, whichever loads build the word.
+    @Test func inlineIDWordsHoldTheBytesInOrder() {
+        var random = Xoshiro256StarStar(seed: 9)
+        for length in 1...IncidentIDs.maximumInlineLength {
+            for _ in 0..<50 {
+                let id = (0..<length).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+                var bytes: [UInt8] = []
+                let word = id.withUnsafeBufferPointer { IncidentIDs.encode($0, bytes: &bytes) }
+                var expected = IncidentIDs.inlineFlag | UInt64(length) << 56
+                for (k, byte) in id.enumerated() { expected |= UInt64(byte) << (8 * UInt64(k)) }
+                #expect(word == expected && bytes.isEmpty, "\(id)")
+            }
+        }
     }
 }
