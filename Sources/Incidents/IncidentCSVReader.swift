@@ -166,10 +166,13 @@ public enum IncidentCSVReader {
         var status = stat()
         if fstat(descriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG && status.st_size > 0 {
             let size = Int(status.st_size)
-            if let mapping = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, descriptor, 0),
+            // Not MAP_POPULATE: mapping every page up front runs on this thread alone; the parsing threads'
+            // faults map them in parallel. WILLNEED still starts reading a file that is not cached.
+            if let mapping = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0),
                mapping != MAP_FAILED
             {
                 defer { munmap(mapping, size) }
+                madvise(mapping, size, MADV_WILLNEED)
                 return try body(UnsafeBufferPointer(start: mapping.assumingMemoryBound(to: UInt8.self), count: size),
                                 true)
             }
