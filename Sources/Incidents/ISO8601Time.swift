@@ -124,6 +124,12 @@ public enum ISO8601Time {
 
     /// Parses `[start, end)`; see the type's documentation for the accepted forms.
     static func parse(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> Int64? {
+        if let seconds = fullFormSeconds(start, end) { return seconds }
+        return generalParse(start, end)
+    }
+
+    /// `parse` without the `fullFormSeconds` shortcut (tests compare the two).
+    static func generalParse(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> Int64? {
         var p = start
         var e = end
         while p < e && DecimalParsing.isBlank(p.pointee) { p += 1 }
@@ -160,6 +166,87 @@ public enum ISO8601Time {
             }
         }
         return days(fromCivil: year, month, day) * 86_400 + secondOfDay - offset
+    }
+
+    /// The commonest form, `YYYY-MM-DDTHH:MM:SS` with no offset, `Z` or `±HH:MM`, filling `[p, e)` exactly and
+    /// valid, checked eight bytes at a time; nil for anything else (then `parse` takes its general path, which
+    /// gives the same seconds for these texts and decides whether the others are valid).
+    @inline(__always)
+    static func fullFormSeconds(_ p: UnsafePointer<UInt8>, _ e: UnsafePointer<UInt8>) -> Int64? {
+        let length = e - p
+        guard length == 19 || length == 20 || length == 25 else { return nil }
+        // Little-endian words: byte k of the text is bits 8k..8k+7.
+        let date = load(p, 0)  // YYYY-MM-
+        let clock = load(p, 11)  // HH:MM:SS
+        let dayHigh = p[8] &- 0x30
+        let dayLow = p[9] &- 0x30
+        let separator = p[10]
+        guard allDigits(date, 0x00FF_FF00_FFFF_FFFF), date & 0xFF00_00FF_0000_0000 == 0x2D00_002D_0000_0000,
+              allDigits(clock, 0xFFFF_00FF_FF00_FFFF), clock & 0x0000_FF00_00FF_0000 == 0x0000_3A00_003A_0000,
+              dayHigh <= 9, dayLow <= 9,
+              separator == UInt8(ascii: "T") || separator == UInt8(ascii: "t") || separator == UInt8(ascii: " ")
+        else { return nil }
+        // Byte k of the pair word is 10 × digit k + digit k + 1 (at most 99: no carries between bytes).
+        let datePairs = pairs((date &- 0x0030_3000_3030_3030) & 0x00FF_FF00_FFFF_FFFF)
+        let clockPairs = pairs((clock &- 0x3030_0030_3000_3030) & 0xFFFF_00FF_FF00_FFFF)
+        let year = byte(datePairs, 0) * 100 + byte(datePairs, 2)
+        let month = byte(datePairs, 5)
+        let day = Int64(dayHigh) * 10 + Int64(dayLow)
+        let hour = byte(clockPairs, 0)
+        let minute = byte(clockPairs, 3)
+        let second = byte(clockPairs, 6)
+        var offset = defaultOffsetSeconds
+        if length == 20 {
+            guard p[19] == UInt8(ascii: "Z") || p[19] == UInt8(ascii: "z") else { return nil }
+            offset = 0
+        } else if length == 25 {
+            let zone = load(p, 17)  // SS±HH:MM
+            let sign = p[19]
+            guard sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-"), allDigits(zone, 0xFFFF_00FF_FF00_0000),
+                  zone & 0x0000_FF00_0000_0000 == 0x0000_3A00_0000_0000
+            else { return nil }
+            let zonePairs = pairs((zone &- 0x3030_0030_3000_0000) & 0xFFFF_00FF_FF00_0000)
+            let offsetHours = byte(zonePairs, 3)
+            let offsetMinutes = byte(zonePairs, 6)
+            guard offsetHours <= 18, offsetMinutes <= 59 else { return nil }
+            offset = (offsetHours * 3600 + offsetMinutes * 60) * (sign == UInt8(ascii: "-") ? -1 : 1)
+        }
+        guard month >= 1, month <= 12, day >= 1, day <= daysInMonth(year, month), hour <= 23, minute <= 59,
+              second <= 59
+        else { return nil }
+        let table = year - firstTabulatedYear
+        let dayNumber = table >= 0 && table < tabulatedYears
+            ? Int64(monthStartDays[Int(table) * 12 + Int(month) - 1]) + day - 1
+            : days(fromCivil: year, month, day)
+        return dayNumber * 86_400 + hour * 3600 + minute * 60 + second - offset
+    }
+
+    private static let firstTabulatedYear: Int64 = 1970
+    private static let tabulatedYears: Int64 = 130
+    /// `days(fromCivil:)` of the first day of each month of 1970 ... 2099, month by month.
+    private static let monthStartDays: [Int32] = (0..<Int(tabulatedYears) * 12).map {
+        Int32(days(fromCivil: firstTabulatedYear + Int64($0 / 12), Int64($0 % 12 + 1), 1))
+    }
+
+    /// Digit bytes (0 ... 9, zero elsewhere) combined in pairs: byte k becomes 10 × byte k + byte k + 1.
+    @inline(__always)
+    private static func pairs(_ digits: UInt64) -> UInt64 { digits &* 10 &+ digits >> 8 }
+
+    @inline(__always)
+    private static func byte(_ word: UInt64, _ k: UInt64) -> Int64 { Int64((word >> (8 * k)) & 0xFF) }
+
+    @inline(__always)
+    private static func load(_ p: UnsafePointer<UInt8>, _ offset: Int) -> UInt64 {
+        UInt64(littleEndian: UnsafeRawPointer(p + offset).loadUnaligned(as: UInt64.self))
+    }
+
+    /// Whether every byte of `word` selected by `mask` (0xFF bytes) is an ASCII digit: its high nibble is 3
+    /// before and after adding 6 (a byte of 0xFA or more may carry into the next, but fails the first test).
+    @inline(__always)
+    private static func allDigits(_ word: UInt64, _ mask: UInt64) -> Bool {
+        let high = 0xF0F0_F0F0_F0F0_F0F0 & mask
+        let three = 0x3030_3030_3030_3030 & mask
+        return word & high == three && ((word & mask) &+ (0x0606_0606_0606_0606 & mask)) & high == three
     }
 
     /// `Z`, `±HH:MM`, `±HHMM` or `±HH` filling exactly `[p, e)`, as seconds east of UTC.

@@ -166,10 +166,13 @@ public enum IncidentCSVReader {
         var status = stat()
         if fstat(descriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG && status.st_size > 0 {
             let size = Int(status.st_size)
-            if let mapping = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, descriptor, 0),
+            // Not MAP_POPULATE: mapping every page up front runs on this thread alone; the parsing threads'
+            // faults map them in parallel. WILLNEED still starts reading a file that is not cached.
+            if let mapping = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0),
                mapping != MAP_FAILED
             {
                 defer { munmap(mapping, size) }
+                madvise(mapping, size, MADV_WILLNEED)
                 return try body(UnsafeBufferPointer(start: mapping.assumingMemoryBound(to: UInt8.self), count: size),
                                 true)
             }
@@ -196,7 +199,9 @@ public enum IncidentCSVReader {
         var invalidOffsets: [Int] = []
         var encoding = options.encoding
         if encoding != .gb18030 {
-            let check = TextDecoding.checkUTF8(buffer)
+            let pieces = options.parallel && buffer.count > options.parallelThresholdBytes
+                ? max(1, min(8, sysconf(Int32(_SC_NPROCESSORS_ONLN)))) : 1
+            let check = TextDecoding.checkUTF8(buffer, pieces: pieces)
             if check.invalidOffsets.isEmpty {
                 encoding = .utf8
             } else if encoding == .utf8 || check.validMultibyteCount > 10 * check.invalidOffsets.count {
@@ -347,12 +352,12 @@ public enum IncidentCSVReader {
     // MARK: - Parsing
 
     /// Pointer to the file's bytes shared read-only between parsing threads.
-    private struct SharedBytes: @unchecked Sendable {
+    struct SharedBytes: @unchecked Sendable {
         let base: UnsafePointer<UInt8>
     }
 
     /// Result slots written by one parsing thread each.
-    private final class ChunkSlots<Value>: @unchecked Sendable {
+    final class ChunkSlots<Value>: @unchecked Sendable {
         let slots: UnsafeMutablePointer<Value?>
         let count: Int
         init(count: Int) {
@@ -517,7 +522,9 @@ public enum IncidentCSVReader {
                                   invalidOffsets: invalidOffsets, encodingName: encodingName,
                                   releaseStep: releaseStep)
         guard var result = attempt ?? parseChunks(
-            base, bounds: [dataStart, end], census: [ChunkCensus(newlines: census.reduce(0) { $0 + $1.newlines })],
+            base, bounds: [dataStart, end],
+            census: [ChunkCensus(newlines: census.reduce(0) { $0 + $1.newlines },
+                                 hasQuote: census.contains(where: \.hasQuote))],
             firstLine: firstDataLine, layout: layout, invalidOffsets: invalidOffsets, encodingName: encodingName,
             releaseStep: releaseStep)
         else {
@@ -565,7 +572,7 @@ public enum IncidentCSVReader {
                               weight: layout.weight != nil) { slots in
             if chunkCount == 1 {
                 outputs = [parseChunk(base, start: bounds[0], end: bounds[1], firstLine: firstLine,
-                                      newlineCount: census[0].newlines, into: slots, capacity: capacities[0],
+                                      newlineCount: census[0].newlines, hasQuote: census[0].hasQuote, into: slots, capacity: capacities[0],
                                       layout: layout, invalidOffsets: invalidOffsets, encodingName: encodingName,
                                       releaseStep: releaseStep)]
             } else {
@@ -576,7 +583,8 @@ public enum IncidentCSVReader {
                     // Chunks after the first count lines from 0; their rejects are shifted below.
                     results.slots[k] = parseChunk(
                         shared.base, start: bounds[k], end: bounds[k + 1], firstLine: k == 0 ? firstLine : 0,
-                        newlineCount: census[k].newlines, into: slots.advanced(by: offsets[k]),
+                        newlineCount: census[k].newlines, hasQuote: census[k].hasQuote,
+                        into: slots.advanced(by: offsets[k]),
                         capacity: capacities[k], layout: layout, invalidOffsets: invalidOffsets,
                         encodingName: encodingName, releaseStep: releaseStep)
                 }

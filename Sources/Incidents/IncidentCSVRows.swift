@@ -120,6 +120,69 @@ extension IncidentCSVReader {
                         terminated: terminated, problem: problem)
     }
 
+    /// `splitRow` for bytes known to hold no quote, finding the commas and the newline of a word at once. Records
+    /// only the field spans' `start` and `end` (their `rawStart` and `escaped` are left as they are) and splits
+    /// exactly as `splitRow` does: fields end at a comma or the newline, a CR before the newline belongs to it.
+    @inline(__always)
+    static func splitUnquotedRow(_ b: UnsafePointer<UInt8>, from start: Int, end: Int, fields: FieldSpans)
+        -> RowSplit
+    {
+        var fieldCount = 0
+        var fieldStart = start
+        var lineEnd = end
+        var p = start
+        let raw = UnsafeRawPointer(b)
+        var found = false
+        words: while p + 8 <= end {
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: p, as: UInt64.self))
+            var hits = ByteScanning.matches(word, 0x2C) | ByteScanning.matches(word, 0x0A)
+            while hits != 0 {
+                let q = p + hits.trailingZeroBitCount >> 3
+                if b[q] == 0x0A {
+                    lineEnd = q
+                    found = true
+                    break words
+                }
+                if fieldCount < fields.capacity {
+                    fields.start[fieldCount] = fieldStart
+                    fields.end[fieldCount] = q
+                }
+                fieldCount += 1
+                fieldStart = q + 1
+                hits &= hits - 1
+            }
+            p += 8
+        }
+        if !found {
+            while p < end {
+                let c = b[p]
+                if c == 0x0A {
+                    lineEnd = p
+                    break
+                }
+                if c == 0x2C {
+                    if fieldCount < fields.capacity {
+                        fields.start[fieldCount] = fieldStart
+                        fields.end[fieldCount] = p
+                    }
+                    fieldCount += 1
+                    fieldStart = p + 1
+                }
+                p += 1
+            }
+        }
+        var rowEnd = lineEnd
+        if rowEnd > start && b[rowEnd - 1] == 0x0D { rowEnd -= 1 }
+        if fieldCount < fields.capacity {
+            fields.start[fieldCount] = fieldStart
+            fields.end[fieldCount] = max(rowEnd, fieldStart)
+        }
+        fieldCount += 1
+        let terminated = lineEnd < end
+        return RowSplit(next: terminated ? lineEnd + 1 : end, rowEnd: rowEnd, fieldCount: fieldCount,
+                        innerNewlines: 0, terminated: terminated, problem: nil)
+    }
+
     /// The bytes of field `k` with doubled quotes undone and surrounding spaces and tabs removed.
     static func fieldBytes(_ base: UnsafePointer<UInt8>, _ fields: FieldSpans, _ k: Int) -> [UInt8] {
         var s = fields.start[k]
@@ -145,9 +208,9 @@ extension IncidentCSVReader {
     /// Why a number field is unusable, or nil with the value.
     @inline(__always)
     private static func number(_ base: UnsafePointer<UInt8>, _ fields: FieldSpans, _ k: Int, role: String,
-                               limit: Double) -> (Double, String?)
+                               limit: Double, readableEnd: Int) -> (Double, String?)
     {
-        switch DecimalParsing.parse(base + fields.start[k], base + fields.end[k]) {
+        switch DecimalParsing.parse(base + fields.start[k], base + fields.end[k], readableEnd: base + readableEnd) {
         case .number(let value):
             if value >= -limit && value <= limit { return (value, nil) }
             let range = limit == 180 ? "[-180, 180]" : limit == 90 ? "[-90, 90]" : "of a 32-bit float"
@@ -159,13 +222,14 @@ extension IncidentCSVReader {
         }
     }
 
-    /// Parses the rows in `[start, end)`, which begins at a row start on physical line `firstLine`, writing the
+    /// Parses the rows in `[start, end)`, which begins at a row start on physical line `firstLine` (and holds no
+    /// quote unless `hasQuote`), writing the
     /// kept rows to `columns` (room for `capacity` rows: at least one per newline in the range, plus one when the
     /// range does not end with a newline). With a `releaseStep`, the range lies in a read-only file mapping and
     /// the whole pages already parsed are handed back to the kernel every `releaseStep` bytes (they would count
     /// in the process's memory while the table grows; the file's page cache keeps them).
     static func parseChunk(_ base: UnsafePointer<UInt8>, start: Int, end: Int, firstLine: Int, newlineCount: Int,
-                           into columns: ColumnSlots, capacity: Int, layout: Layout, invalidOffsets: [Int],
+                           hasQuote: Bool, into columns: ColumnSlots, capacity: Int, layout: Layout, invalidOffsets: [Int],
                            encodingName: String, releaseStep: Int?) -> ChunkOutput
     {
         var out = ChunkOutput()
@@ -213,7 +277,8 @@ extension IncidentCSVReader {
             let rowStart = p
             let rowLine = line
             out.rowsRead += 1
-            let split = splitRow(b, from: p, end: end, fields: fields)
+            let split = hasQuote ? splitRow(b, from: p, end: end, fields: fields)
+                : splitUnquotedRow(b, from: p, end: end, fields: fields)
             p = split.next
             line += split.innerNewlines + (split.terminated ? 1 : 0)
             let fieldCount = split.fieldCount
@@ -235,12 +300,12 @@ extension IncidentCSVReader {
                     reason = "expected \(expectedFields) fields, found \(fieldCount)"
                     break row
                 }
-                let (lon, lonProblem) = number(b, fields, lonField, role: "longitude", limit: 180)
+                let (lon, lonProblem) = number(b, fields, lonField, role: "longitude", limit: 180, readableEnd: end)
                 if let lonProblem {
                     reason = lonProblem
                     break row
                 }
-                let (lat, latProblem) = number(b, fields, latField, role: "latitude", limit: 90)
+                let (lat, latProblem) = number(b, fields, latField, role: "latitude", limit: 90, readableEnd: end)
                 if let latProblem {
                     reason = latProblem
                     break row
@@ -273,7 +338,8 @@ extension IncidentCSVReader {
                 }
                 var weight: Float = 1
                 if let k = layout.weight {
-                    let (value, problem) = number(b, fields, k, role: "weight", limit: Double(Float.greatestFiniteMagnitude))
+                    let (value, problem) = number(b, fields, k, role: "weight", limit: Double(Float.greatestFiniteMagnitude),
+                                                 readableEnd: end)
                     if let problem {
                         reason = problem
                         break row

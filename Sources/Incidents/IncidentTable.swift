@@ -45,7 +45,14 @@ public struct IncidentIDs: Sendable, Equatable {
         let n = id.count
         if n <= maximumInlineLength {
             var word = inlineFlag | UInt64(n) << 56
-            for i in 0..<n { word |= UInt64(id[i]) << (8 * UInt64(i)) }
+            if n >= 4 {
+                // Two overlapping 4-byte loads; the bytes they share land on the same bits.
+                let raw = UnsafeRawPointer(id.baseAddress!)
+                word |= UInt64(raw.loadUnaligned(as: UInt32.self))
+                    | UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << (8 * UInt64(n - 4))
+            } else {
+                for i in 0..<n { word |= UInt64(id[i]) << (8 * UInt64(i)) }
+            }
             return word
         }
         let offset = UInt64(bytes.count)

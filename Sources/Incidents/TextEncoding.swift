@@ -1,3 +1,4 @@
+import Dispatch
 import Glibc
 
 /// The text encoding of an incident file.
@@ -11,7 +12,7 @@ public enum IncidentTextEncoding: String, Sendable, CaseIterable {
 
 /// Byte-level encoding checks and the GB18030 → UTF-8 conversion.
 enum TextDecoding {
-    struct UTF8Check {
+    struct UTF8Check: Equatable {
         /// Byte offsets of the invalid sequences (at most one per byte that cannot start or continue a sequence).
         var invalidOffsets: [Int] = []
         /// How many valid multi-byte sequences the bytes hold.
@@ -70,6 +71,36 @@ enum TextDecoding {
                 check.invalidOffsets.append(i)
                 i += 1
             }
+        }
+        return check
+    }
+
+    /// `checkUTF8` of `bytes` cut into `pieces` checked at once. Cuts fall on bytes that cannot continue a
+    /// sequence, where a single pass also stands at a sequence start (no valid sequence spans them, and a
+    /// sequence cut short is invalid either way), so the result is exactly the single pass's.
+    static func checkUTF8(_ bytes: UnsafeBufferPointer<UInt8>, pieces: Int) -> UTF8Check {
+        guard pieces > 1, let base = bytes.baseAddress else { return checkUTF8(bytes) }
+        let n = bytes.count
+        var cuts = [0]
+        for k in 1..<pieces {
+            var cut = max(n * k / pieces, cuts[k - 1])
+            while cut < n && base[cut] & 0xC0 == 0x80 { cut += 1 }
+            cuts.append(cut)
+        }
+        cuts.append(n)
+        let shared = IncidentCSVReader.SharedBytes(base: base)
+        let results = IncidentCSVReader.ChunkSlots<UTF8Check>(count: pieces)
+        let pieceStarts = cuts
+        DispatchQueue.concurrentPerform(iterations: pieces) { k in
+            let start = pieceStarts[k]
+            var check = checkUTF8(UnsafeBufferPointer(start: shared.base + start, count: pieceStarts[k + 1] - start))
+            for i in check.invalidOffsets.indices { check.invalidOffsets[i] += start }
+            results.slots[k] = check
+        }
+        var check = UTF8Check()
+        for piece in results.values {
+            check.invalidOffsets += piece.invalidOffsets
+            check.validMultibyteCount += piece.validMultibyteCount
         }
         return check
     }
