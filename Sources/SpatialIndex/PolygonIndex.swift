@@ -107,13 +107,20 @@ public struct PolygonIndex: Sendable {
         // Line 0 is a dummy (all zero) that points in constant buckets read, so the query need not branch.
         let summaries = AlignedWords(count: leafBase.last! * summaryWords)
         // The grid has a border of outside buckets all round, so the batch query clamps instead of branching.
-        let rowLength = geometry.nx + 2
-        var grid = [UInt32](repeating: outsideValue, count: rowLength * (geometry.ny + 2))
-        var nodes = [UInt32](repeating: 0, count: nodeBase.last! * 16)
-        var arena = [UInt64](repeating: 0, count: arenaBase.last!)
-        grid.withUnsafeMutableBufferPointer { gridBuffer in
-            nodes.withUnsafeMutableBufferPointer { nodeBuffer in
-                arena.withUnsafeMutableBufferPointer { arenaBuffer in
+        let rowLength = geometry.nx + 2, gridCount = rowLength * (geometry.ny + 2)
+        // Every word below is written once (no zero-filling first: these arrays are tens of megabytes).
+        var grid: [UInt32] = [], nodes: [UInt32] = []
+        let arena = [UInt64](unsafeUninitializedCapacity: arenaBase.last!) { arenaBuffer, arenaCount in
+            nodes = [UInt32](unsafeUninitializedCapacity: nodeBase.last! * 16) { nodeBuffer, nodeCount in
+                grid = [UInt32](unsafeUninitializedCapacity: gridCount) { gridBuffer, initializedGrid in
+                    for i in 0..<rowLength {
+                        gridBuffer[i] = outsideValue
+                        gridBuffer[gridCount - 1 - i] = outsideValue
+                    }
+                    for row in 1...geometry.ny {
+                        gridBuffer[row * rowLength] = outsideValue
+                        gridBuffer[row * rowLength + rowLength - 1] = outsideValue
+                    }
                     let gridOut = SendablePointer(gridBuffer.baseAddress!)
                     let nodeOut = nodeBuffer.baseAddress.map(SendablePointer.init)
                     let arenaOut = arenaBuffer.baseAddress.map(SendablePointer.init)
@@ -143,8 +150,11 @@ public struct PolygonIndex: Sendable {
                             summaryOut.pointer[summaryStart + i] = i % summaryWords == summaryWords - 1 ? word + UInt64(arenaBase[k]) : word
                         }
                     }
+                    initializedGrid = gridCount
                 }
+                nodeCount = nodeBase.last! * 16
             }
+            arenaCount = arenaBase.last!
         }
         self.summaries = summaries
         self.grid = grid
@@ -296,7 +306,8 @@ final class AlignedWords: @unchecked Sendable {
         self.count = count
         base = UnsafeMutableRawPointer.allocate(byteCount: max(1, count) * 8, alignment: 64)
             .bindMemory(to: UInt64.self, capacity: max(1, count))
-        base.initialize(repeating: 0, count: max(1, count))
+        // Only the first line (the dummy summary) is zeroed here; the index builder writes every other word.
+        base.initialize(repeating: 0, count: min(max(1, count), summaryWords))
     }
 
     deinit { base.deallocate() }
