@@ -16,6 +16,8 @@ public struct IncidentCSVOptions: Sendable {
     public var parallel: Bool
     /// Files with fewer data bytes are parsed in one pass (threads do not pay below a few megabytes).
     var parallelThresholdBytes = 4 << 20
+    /// Updated as the rows are parsed, for a progress bar; nil for none.
+    public var progress: ReadProgress?
 
     public init(encoding: IncidentTextEncoding = .auto, longitudeColumn: String? = nil,
                 latitudeColumn: String? = nil, idColumn: String? = nil, timeColumn: String? = nil,
@@ -480,6 +482,8 @@ public enum IncidentCSVReader {
         let layout = try self.layout(header: header.fields, options: options, name: name)
         let dataStart = header.dataStart
         let firstDataLine = line + header.linesUsed
+        options.progress?.begin(bytes: end - dataStart)
+        defer { options.progress?.finish() }
 
         // Chunks start at line starts; they are parsed apart only when no quote can make a newline part of a
         // field, which the first pass (newlines and quotes per chunk) tells.
@@ -520,13 +524,13 @@ public enum IncidentCSVReader {
 
         let attempt = parseChunks(base, bounds: bounds, census: census, firstLine: firstDataLine, layout: layout,
                                   invalidOffsets: invalidOffsets, encodingName: encodingName,
-                                  releaseStep: releaseStep)
+                                  releaseStep: releaseStep, progress: options.progress)
         guard var result = attempt ?? parseChunks(
             base, bounds: [dataStart, end],
             census: [ChunkCensus(newlines: census.reduce(0) { $0 + $1.newlines },
                                  hasQuote: census.contains(where: \.hasQuote))],
             firstLine: firstDataLine, layout: layout, invalidOffsets: invalidOffsets, encodingName: encodingName,
-            releaseStep: releaseStep)
+            releaseStep: releaseStep, progress: nil)
         else {
             // One pass never holds more names than indices allow.
             preconditionFailure("category names exceed UInt16 indices in a single pass")
@@ -556,7 +560,7 @@ public enum IncidentCSVReader {
     /// then reject rows, so the caller re-reads in one pass).
     private static func parseChunks(_ base: UnsafePointer<UInt8>, bounds: [Int], census: [ChunkCensus],
                                     firstLine: Int, layout: Layout, invalidOffsets: [Int], encodingName: String,
-                                    releaseStep: Int?) -> IncidentReadResult?
+                                    releaseStep: Int?, progress: ReadProgress?) -> IncidentReadResult?
     {
         let chunkCount = bounds.count - 1
         // Room per chunk: a row per newline, plus one for a last row without a newline.
@@ -574,7 +578,7 @@ public enum IncidentCSVReader {
                 outputs = [parseChunk(base, start: bounds[0], end: bounds[1], firstLine: firstLine,
                                       newlineCount: census[0].newlines, hasQuote: census[0].hasQuote, into: slots, capacity: capacities[0],
                                       layout: layout, invalidOffsets: invalidOffsets, encodingName: encodingName,
-                                      releaseStep: releaseStep)]
+                                      releaseStep: releaseStep, progress: progress)]
             } else {
                 let shared = SharedBytes(base: base)
                 let results = ChunkSlots<ChunkOutput>(count: chunkCount)
@@ -586,7 +590,7 @@ public enum IncidentCSVReader {
                         newlineCount: census[k].newlines, hasQuote: census[k].hasQuote,
                         into: slots.advanced(by: offsets[k]),
                         capacity: capacities[k], layout: layout, invalidOffsets: invalidOffsets,
-                        encodingName: encodingName, releaseStep: releaseStep)
+                        encodingName: encodingName, releaseStep: releaseStep, progress: progress)
                 }
                 outputs = results.values
             }

@@ -230,7 +230,7 @@ extension IncidentCSVReader {
     /// in the process's memory while the table grows; the file's page cache keeps them).
     static func parseChunk(_ base: UnsafePointer<UInt8>, start: Int, end: Int, firstLine: Int, newlineCount: Int,
                            hasQuote: Bool, into columns: ColumnSlots, capacity: Int, layout: Layout, invalidOffsets: [Int],
-                           encodingName: String, releaseStep: Int?) -> ChunkOutput
+                           encodingName: String, releaseStep: Int?, progress: ReadProgress? = nil) -> ChunkOutput
     {
         var out = ChunkOutput()
         out.firstLine = firstLine
@@ -241,6 +241,12 @@ extension IncidentCSVReader {
         var releasedThrough = (start + pageSize - 1) & pageMask
         let releasing = releaseStep != nil
         let step = max(releaseStep ?? 0, pageSize)
+        // Pages are released and progress reported at checkpoints, one comparison per row in between.
+        let progressStep = 4 << 20
+        let checkpointStep = releasing ? min(step, progressStep) : progressStep
+        var nextCheckpoint = start + checkpointStep
+        var reported = start
+        defer { progress?.advance(by: end - reported) }
         var kept = 0
 
         let expectedFields = layout.fieldCount
@@ -255,11 +261,16 @@ extension IncidentCSVReader {
         var p = start
         var line = firstLine
         while p < end {
-            if releasing && p - releasedThrough >= step {
-                let through = p & pageMask
-                madvise(UnsafeMutableRawPointer(mutating: base + releasedThrough), through - releasedThrough,
-                        MADV_DONTNEED)
-                releasedThrough = through
+            if p >= nextCheckpoint {
+                if releasing && p - releasedThrough >= step {
+                    let through = p & pageMask
+                    madvise(UnsafeMutableRawPointer(mutating: base + releasedThrough), through - releasedThrough,
+                            MADV_DONTNEED)
+                    releasedThrough = through
+                }
+                progress?.advance(by: p - reported)
+                reported = p
+                nextCheckpoint = p + checkpointStep
             }
             // Blank line: only spaces, tabs and CR before the newline.
             var q = p

@@ -86,6 +86,7 @@ struct AssignCommand: ParsableCommand {
             job.countsPath = counts
             job.rejectsPath = rejects
             job.csvOptions.encoding = encoding
+            job.csvOptions.progress = incidentReadProgress()
             job.threads = common.threads
             job.validation = common.validation
             job.parents = parents.map {

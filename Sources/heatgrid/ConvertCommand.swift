@@ -77,6 +77,7 @@ struct ConvertCommand: ParsableCommand {
                 job.csvOptions.encoding = encoding
                 job.csvOptions.longitudeColumn = longitudeColumn
                 job.csvOptions.latitudeColumn = latitudeColumn
+                job.csvOptions.progress = incidentReadProgress()
                 let report = try withProgress { try job.run(progress: $0) }
                 var line = switch lang {
                 case .zh: "读取 \(grouped(report.rowsRead)) 行：转换 \(grouped(report.converted))，拒绝 \(grouped(report.rejected))"

@@ -64,6 +64,7 @@ struct MapOptions: ParsableArguments {
     func settings(_ common: CommonOptions) throws -> MapSettings {
         var settings = MapSettings()
         settings.csvOptions.encoding = encoding
+        settings.csvOptions.progress = incidentReadProgress()
         settings.incidentDatum = datum
         settings.layerDatum = boundaryDatum
         settings.categories = categories

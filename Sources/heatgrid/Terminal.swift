@@ -16,6 +16,10 @@ func printError(_ line: String) {
 /// (stderr not a terminal) each stage is one plain `· message` line, so logs stay readable and greppable.
 func progressLine(_ message: String) { StageProgress.shared.begin(message) }
 
+/// A progress counter for reading an incident file, drawn as a bar on the live stage line while the file is read;
+/// nil when stderr is not a terminal (logs get no bars).
+func incidentReadProgress() -> ReadProgress? { StageProgress.shared.trackedReadProgress() }
+
 /// Ends the live stage line, if any, before a command prints its results.
 func finishProgress() { StageProgress.shared.finish() }
 
@@ -34,6 +38,7 @@ final class StageProgress: @unchecked Sendable {
     private var started = DispatchTime.now()
     private var frame = 0
     private var timer: DispatchSourceTimer?
+    private var reading: ReadProgress?
     private static let frames = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
 
     func begin(_ next: String) {
@@ -51,6 +56,15 @@ final class StageProgress: @unchecked Sendable {
             self.timer = timer
         }
         redrawLocked()
+    }
+
+    func trackedReadProgress() -> ReadProgress? {
+        guard interactive else { return nil }
+        lock.lock()
+        defer { lock.unlock() }
+        let progress = ReadProgress()
+        reading = progress
+        return progress
     }
 
     func finish() {
@@ -72,7 +86,9 @@ final class StageProgress: @unchecked Sendable {
     private func redrawLocked() {
         guard let message else { return }
         frame = (frame + 1) % Self.frames.count
-        write("\r\u{1B}[K\(Self.frames[frame]) \(message)  \(elapsed())")
+        var bar = ""
+        if let fraction = reading?.fraction, fraction < 1 { bar = "  " + progressBar(fraction) }
+        write("\r\u{1B}[K\(Self.frames[frame]) \(message)  \(elapsed())\(bar)")
     }
 
     private func elapsed() -> String {
@@ -83,6 +99,14 @@ final class StageProgress: @unchecked Sendable {
     private func write(_ text: String) {
         _ = text.withCString { Glibc.write(STDERR_FILENO, $0, strlen($0)) }
     }
+}
+
+/// `[██████░░░░░░░░░░░░░░]  31 %`: 20 cells, each a twentieth of the work.
+func progressBar(_ fraction: Double) -> String {
+    let clamped = min(1, max(0, fraction.isNaN ? 0 : fraction))
+    let filled = Int(clamped * 20)
+    return "[" + String(repeating: "█", count: filled) + String(repeating: "░", count: 20 - filled) + "] "
+        + String(format: "%3d %%", Int(clamped * 100))
 }
 
 /// A plain-text table whose columns line up in a terminal, counting CJK characters as two columns wide.

@@ -298,6 +298,29 @@ struct IncidentCSVReaderChunkTests {
         #expect(mapped.rejects.last?.line == 1 + 5917 + 72 + 1)
     }
 
+    @Test func progressRisesToOneAndChangesNothing() async throws {
+        let text = Self.text(rows: 20_000)
+        let path = Fixtures.temporaryFolder("progress") + "/incidents.csv"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        var options = Self.options(parallel: true)
+        let progress = ReadProgress()
+        options.progress = progress
+        #expect(progress.fraction == nil)
+        // Polled while the read runs on another thread: never falls, ends at 1.
+        let reader = Task.detached { try IncidentCSVReader.read(path: path, options: options, releaseStepBytes: 4096) }
+        var seen: [Double] = []
+        for _ in 0..<10_000 {
+            if let fraction = progress.fraction { seen.append(fraction) }
+            if seen.last == 1 { break }
+            await Task.yield()
+        }
+        let withProgress = try await reader.value
+        #expect(progress.fraction == 1)
+        #expect(zip(seen, seen.dropFirst()).allSatisfy { $0 <= $1 })
+        let without = try IncidentCSVReader.read(path: path, options: Self.options(parallel: true))
+        #expect(withProgress.table == without.table && withProgress.rejects == without.rejects)
+    }
+
     @Test func columnsHoldNoMoreRoomThanLines() throws {
         let text = Self.text(rows: 20_000)
         let result = try IncidentCSVReader.read(bytes: Array(text.utf8), name: "mem", options: Self.options(parallel: true))
