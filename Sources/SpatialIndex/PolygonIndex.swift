@@ -330,9 +330,6 @@ struct Query: @unchecked Sendable {  // read-only pointers into immutable arrays
     func run(_ x: UnsafeMutablePointer<Double>, _ y: UnsafeMutablePointer<Double>,
              _ out: UnsafeMutablePointer<Int32>, _ range: Range<Int>) {
         let block = 256
-        // The answer table (words 5 and 6 of a summary) read as Int32s (little-endian, as every platform
-        // this runs on): entry t of line l is at 16 l + 10 + t.
-        let answerTable = UnsafeRawPointer(summaries).assumingMemoryBound(to: Int32.self)
         let arithmetic = BucketArithmetic(geometry)
         withUnsafeTemporaryAllocation(of: Int.self, capacity: 6 * block) { scratch in
             let micro = scratch.baseAddress!, leaves = micro + block, descents = leaves + block
@@ -373,7 +370,7 @@ struct Query: @unchecked Sendable {  // read-only pointers into immutable arrays
                     for i in 0..<leafCount {
                         let k = leaves[i]
                         let code = Int(truncatingIfNeeded: (codeWords[i] &>> UInt64((micro[k] & 31) &* 2)) & 3)
-                        answers[k] = answerTable[(line[i] &+ 5) &* 2 &+ code]
+                        answers[k] = tableAnswer(line: line[i], code: code)
                         pending[pendingCount] = i
                         pendingCount &+= code & (code &>> 1)  // code 3: decide at the edges
                     }
@@ -400,13 +397,19 @@ struct Query: @unchecked Sendable {  // read-only pointers into immutable arrays
         return Int32(bitPattern: payload) &- Int32(bitPattern: (payload &+ 1) >> entryTagShift) &* 0x4000_0000
     }
 
+    /// Entry `code` (0–2) of the answer table of the summary starting at word `line`. The table (words 5
+    /// and 6) is read as Int32s, little-endian as on every platform this runs on: entry t is Int32 2·line + 10 + t.
+    @inline(__always)
+    func tableAnswer(line: Int, code: Int) -> Int32 {
+        UnsafeRawPointer(summaries).assumingMemoryBound(to: Int32.self)[(line &+ 5) &* 2 &+ code]
+    }
+
     /// The summary's answer for micro-cell `micro` of leaf `leaf`, or `needsEdges`.
     @inline(__always)
     func summaryAnswer(_ leaf: UInt32, _ micro: Int) -> Int32 {
-        let s = summaries + Int(leaf) &* summaryWords
-        let code = Int(truncatingIfNeeded: (s[micro >> 5] >> UInt64((micro & 31) &* 2)) & 3)
-        if code == 3 { return needsEdges }
-        return Int32(truncatingIfNeeded: s[5 &+ (code >> 1)] >> UInt64((code & 1) &* 32))
+        let line = Int(leaf) &* summaryWords
+        let code = Int(truncatingIfNeeded: (summaries[line &+ (micro >> 5)] >> UInt64((micro & 31) &* 2)) & 3)
+        return code == 3 ? needsEdges : tableAnswer(line: line, code: code)
     }
 
     /// The grid entry (constant or leaf, never a sub-grid) for a point, and the point's micro-cell in that
