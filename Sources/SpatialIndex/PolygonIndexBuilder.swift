@@ -407,7 +407,8 @@ struct IndexBuilder {
         }
         let leaf = chunk.summaries.count / summaryWords
         chunk.arena.withUnsafeBufferPointer { arena in
-            appendSummary(state, groups: arena.baseAddress! + offset, arenaOffset: offset, to: &chunk.summaries)
+            appendSummary(state, groups: arena.baseAddress! + offset, arenaOffset: offset, scratch: &scratch,
+                          to: &chunk.summaries)
         }
         return (leafTag << entryTagShift) | UInt32(leaf)
     }
@@ -416,7 +417,7 @@ struct IndexBuilder {
     /// the others are answered by the exact leaf evaluation at the centre of one cell per connected run of
     /// them, since no edge separates neighbouring unmarked cells. Rows are 12-bit masks, runs bit tricks.
     func appendSummary(_ state: BucketState, groups: UnsafePointer<UInt64>, arenaOffset: Int,
-                       to summaries: inout [UInt64]) {
+                       scratch: inout LeafScratch, to summaries: inout [UInt64]) {
         let n = microSide, m = geometry.margin, full = (1 << microSide) - 1
         let mw = (state.x1 - state.x0) / Double(n), mh = (state.y1 - state.y0) / Double(n)
         let invW = 1 / mw, invH = 1 / mh
@@ -449,51 +450,67 @@ struct IndexBuilder {
                 }
             }
         }
-        var codes: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
         var table: (Int32, Int32, Int32) = (-1, -1, -1)
-        var tableCount = 0
-        let head = groups[0]
-        // Runs of unmarked cells of the row below and of this row: masks and answers (a row of 12 cells has at
-        // most 6 runs).
-        var runs = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var runAnswers = (Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0),
-                          Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0))
-        withUnsafeMutableBytes(of: &touched) { touchedRaw in
-            withUnsafeMutableBytes(of: &codes) { codesRaw in
-                withUnsafeMutableBytes(of: &table) { tableRaw in
-                    withUnsafeMutableBytes(of: &runs) { runsRaw in
-                        withUnsafeMutableBytes(of: &runAnswers) { runAnswersRaw in
-                            let rows = touchedRaw.bindMemory(to: Int.self)
-                            let code = codesRaw.bindMemory(to: UInt64.self)
+        // Every cell starts at code 3 (decide at the edges); runs whose answer has an entry get its code.
+        var codes: (UInt64, UInt64, UInt64, UInt64, UInt64) = (~0, ~0, ~0, ~0, UInt64(UInt32.max))
+        withUnsafeBytes(of: &touched) { touchedRaw in
+            scratch.runs.withUnsafeMutableBufferPointer { runs in
+                scratch.tally.withUnsafeMutableBufferPointer { tally in
+                    let rows = touchedRaw.bindMemory(to: Int.self)
+                    // Runs of unmarked cells, row by row, each with its answer (an index into the leaf's distinct
+                    // answers): a run touching one of the row below shares its answer (no edge separates them), the
+                    // others are evaluated at their first cell's centre. A row of 12 cells has at most 6 runs.
+                    var runCount = 0, answerCount = 0, below = 0..<0
+                    for j in 0..<n {
+                        let start = runCount
+                        var free = ~rows[j] & full
+                        while free != 0 {
+                            let run = free & ~(free &+ (free & (0 &- free)))
+                            free &= ~run
+                            var answer = -1
+                            for r in below where runs[r].mask & run != 0 { answer = runs[r].answer; break }
+                            if answer < 0 {
+                                let value = evaluateLeaf(groups, groups[0], state.x0 + (Double(run.trailingZeroBitCount) + 0.5) * mw,
+                                                         state.y0 + (Double(j) + 0.5) * mh)
+                                answer = 0
+                                while answer < answerCount && tally[answer].answer != value { answer += 1 }
+                                if answer == answerCount { tally[answer] = (value, 0); answerCount += 1 }
+                            }
+                            runs[runCount] = LeafScratch.Run(row: j, mask: run, answer: answer)
+                            runCount += 1
+                        }
+                        below = start..<runCount
+                    }
+                    // The answers get the table's entries, or with more than three, the three covering the most cells
+                    // (ties to the answer met first); cells of any other answer (a fourth polygon meeting in the leaf)
+                    // are decided at the edges like marked cells.
+                    var slotOfAnswer = (0, 1, 2, 3, 3, 3, 3, 3)
+                    withUnsafeMutableBytes(of: &slotOfAnswer) { slotRaw in
+                        let slotOf = slotRaw.bindMemory(to: Int.self)
+                        if answerCount > 3 {
+                            for r in 0..<runCount { tally[runs[r].answer].cells += runs[r].mask.nonzeroBitCount }
+                            for t in 0..<min(answerCount, slotOf.count) { slotOf[t] = 3 }
+                            for slot in 0..<3 {
+                                var best = 0
+                                for t in 1..<answerCount where tally[t].cells > tally[best].cells { best = t }
+                                tally[best].cells = -1
+                                if best < slotOf.count { slotOf[best] = slot }
+                            }
+                        }
+                        withUnsafeMutableBytes(of: &table) { tableRaw in
                             let answers = tableRaw.bindMemory(to: Int32.self)
-                            let runMask = runsRaw.bindMemory(to: Int.self), runAnswer = runAnswersRaw.bindMemory(to: Int32.self)
-                            var below = 0, belowCount = 0  // the row below's runs are at below ..< below + belowCount
-                            for j in 0..<n {
-                                let current = 8 - below
-                                var count = 0
-                                var free = ~rows[j] & full
-                                var rowCodes = spreadToEvenBits(~free & full) &* 3
-                                while free != 0 {
-                                    let run = free & ~(free &+ (free & (0 &- free)))
-                                    free &= ~run
-                                    var answer: Int32? = nil
-                                    for r in below..<(below + belowCount) where runMask[r] & run != 0 { answer = runAnswer[r]; break }
-                                    let value = answer ?? evaluateLeaf(groups, head, state.x0 + (Double(run.trailingZeroBitCount) + 0.5) * mw,
-                                                                       state.y0 + (Double(j) + 0.5) * mh)
-                                    var slot = 3
-                                    for t in 0..<tableCount where answers[t] == value { slot = t }
-                                    if slot == 3 && tableCount < 3 { answers[tableCount] = value; slot = tableCount; tableCount += 1 }
-                                    rowCodes |= spreadToEvenBits(run) &* slot
-                                    runMask[current + count] = run
-                                    runAnswer[current + count] = value
-                                    count += 1
-                                }
-                                below = current
-                                belowCount = count
+                            for t in 0..<min(answerCount, slotOf.count) where slotOf[t] < 3 { answers[slotOf[t]] = tally[t].answer }
+                        }
+                        withUnsafeMutableBytes(of: &codes) { codesRaw in
+                            let code = codesRaw.bindMemory(to: UInt64.self)
+                            for r in 0..<runCount {
+                                let slot = runs[r].answer < slotOf.count ? UInt64(slotOf[runs[r].answer]) : 3
+                                guard slot < 3 else { continue }
                                 // Code of cell (i, j) is at bit 2 (j n + i): a row's 2n bits may straddle two words.
-                                let offset = 2 * n * j, word = offset >> 6, shift = offset & 63
-                                code[word] |= UInt64(rowCodes) << UInt64(shift)
-                                if shift + 2 * n > 64 { code[word + 1] |= UInt64(rowCodes) >> UInt64(64 - shift) }
+                                let bits = UInt64(spreadToEvenBits(runs[r].mask)), flip = bits &* (3 ^ slot)
+                                let offset = 2 * n * runs[r].row, word = offset >> 6, shift = offset & 63
+                                code[word] ^= flip << UInt64(shift)
+                                if shift + 2 * n > 64 { code[word + 1] ^= flip >> UInt64(64 - shift) }
                             }
                         }
                     }
@@ -522,9 +539,14 @@ func spreadToEvenBits(_ mask: Int) -> Int {
 struct LeafScratch {
     struct Edge { var ax: Double, ay: Double, bx: Double, by: Double, mask: UInt64 }
     struct Break { var y: Double, mask: UInt64 }
+    /// A run of unmarked micro-cells in one row of a leaf's summary, and its answer.
+    struct Run { var row: Int, mask: Int, answer: Int }
     var slots: [Int] = []
     var edges: [Edge] = []
     var breaks: [Break] = []
+    /// A summary's runs (at most 6 in each of 12 rows) and the micro-cells per answer while its table is chosen.
+    var runs = [Run](repeating: Run(row: 0, mask: 0, answer: 0), count: microSide * microSide / 2)
+    var tally = [(answer: Int32, cells: Int)](repeating: (0, 0), count: microSide * microSide / 2)
 }
 
 // MARK: sorted-array helpers
@@ -556,3 +578,4 @@ func indexSortedOrNil(_ a: [Int32], _ v: Int32) -> Int? {
 func indexSorted(_ a: [Int32], _ v: Int32) -> Int { indexSortedOrNil(a, v) ?? -1 }
 
 func containsSorted(_ a: [Int32], _ v: Int32) -> Bool { indexSortedOrNil(a, v) != nil }
+

@@ -62,6 +62,27 @@ import TestSupport
         try Self.expectAgreement(cells, points: Self.probes(cells, seed: 32, random: 6000), bucketsPerEdge: bucketsPerEdge)
     }
 
+    /// Four cells meeting near one corner of a single leaf: only three answers fit the summary's table, so the
+    /// one covering the fewest micro-cells (the small bottom-left cell, met first in the summary's row order)
+    /// must be the one left to the edges, and every answer must still be exact.
+    @Test func answerTableKeepsTheThreeLargestAnswers() throws {
+        // At (100, 30), where every double the probes make is a multiple of the exact oracle's 2^-48.
+        let (x, y, v) = (100.0, 30.0, 0.1875)
+        let cells = [TestLayers.square(x, y, x + v, y + v), TestLayers.square(x + v, y, x + 1, y + v),
+                     TestLayers.square(x, y + v, x + v, y + 1), TestLayers.square(x + v, y + v, x + 1, y + 1)].map { MultiPolygon([$0]) }
+        // One bucket for the whole layer, never subdivided: its summary sees all four cells.
+        let index = try PolygonIndex(layer: cells, parameters: BuildParameters(bucketsPerEdge: 0.01, maxLeafEdges: 100, threads: 1))
+        #expect(index.gridSize == (1, 1))
+        let entry = index.grid[1 * 3 + 1]
+        try #require(entry >> entryTagShift == leafTag)
+        let line = Int(entry & entryPayloadMask) * summaryWords
+        let table = [index.summaries.base[line + 5], index.summaries.base[line + 6]].flatMap {
+            [Int32(truncatingIfNeeded: $0), Int32(truncatingIfNeeded: $0 >> 32)]
+        }
+        #expect(Set(table[0..<3]) == [1, 2, 3])
+        try Self.expectAgreement(cells, points: Self.probes(cells, seed: 33, random: 4000), bucketsPerEdge: 0.01)
+    }
+
     @Test func hugeAndTinyCoordinatesAreOutsideWithoutTrapping() throws {
         let index = try PolygonIndex(layer: Self.squareTiling(columns: 3, rows: 3, cell: 1))
         let xs: [Double] = [1e300, -1e300, 0x1p62, -0x1p62, .greatestFiniteMagnitude, 100.5, 100.5, 100.5, .leastNonzeroMagnitude]
