@@ -71,6 +71,7 @@ public struct MultiPolygon: Hashable, Sendable {
     }
 
     public var vertexCount: Int {
-        polygons.reduce(0) { total, polygon in polygon.rings.reduce(total) { $0 + $1.points.count } }
+        // Without building `Polygon.rings` (an array per polygon): the index build asks for every polygon's count.
+        polygons.reduce(0) { total, polygon in polygon.holes.reduce(total + polygon.exterior.points.count) { $0 + $1.points.count } }
     }
 }

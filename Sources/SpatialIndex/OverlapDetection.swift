@@ -46,17 +46,19 @@ struct OutlineTable: Sendable {
 
     init(layer: [MultiPolygon], boxes: [BoundingBox], banded: [Int]) {
         self.boxes = boxes
+        func addRing(_ points: [Point]) {
+            let n = points.count
+            for i in 0..<n {
+                let a = points[i], b = points[i + 1 < n ? i + 1 : 0]
+                if a == b { continue }
+                ax.append(a.x); ay.append(a.y); bx.append(b.x); by.append(b.y)
+            }
+        }
         for multi in layer {
+            // Exterior then holes, without building `Polygon.rings` (an array per polygon).
             for polygon in multi.polygons {
-                for ring in polygon.rings {
-                    let points = ring.points
-                    let n = points.count
-                    for i in 0..<n {
-                        let a = points[i], b = points[i + 1 < n ? i + 1 : 0]
-                        if a == b { continue }
-                        ax.append(a.x); ay.append(a.y); bx.append(b.x); by.append(b.y)
-                    }
-                }
+                addRing(polygon.exterior.points)
+                for hole in polygon.holes { addRing(hole.points) }
             }
             start.append(ax.count)
         }
