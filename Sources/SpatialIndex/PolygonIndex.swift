@@ -460,7 +460,12 @@ struct Query: @unchecked Sendable {  // read-only pointers into immutable arrays
 
 /// The batch query's bucket arithmetic, with the grid's constants at hand.
 struct BucketArithmetic {
-    let originX: Double, originY: Double, scaleX: Double, scaleY: Double, limitX: Double, limitY: Double
+    /// Coordinates are clamped to lowX ... highX (lowY ... highY), a quarter of a micro-cell inside the border's
+    /// outer corners, so that rounding never takes a clamped point off the bordered grid.
+    let lowX: Double, highX: Double, lowY: Double, highY: Double
+    /// x · scaleX - shiftX is the micro-cell column, counted from the border's outer corner, less a half; adding
+    /// 1.5 × 2^52 rounds it to the column (see `floorOfSmall`). The same for y.
+    let scaleX: Double, scaleY: Double, shiftX: Double, shiftY: Double
     let rowLength: Int
 
     init(_ geometry: GridGeometry) {
@@ -468,22 +473,27 @@ struct BucketArithmetic {
         // Micro-cell coordinates count from the outer corner of the border, one bucket beyond the grid's.
         scaleX = geometry.invW * side
         scaleY = geometry.invH * side
-        originX = geometry.minX - side / scaleX
-        originY = geometry.minY - side / scaleY
-        limitX = Double((geometry.nx + 2) * microSide) - 0.5
-        limitY = Double((geometry.ny + 2) * microSide) - 0.5
+        let cornerX = geometry.minX - side / scaleX, cornerY = geometry.minY - side / scaleY
+        lowX = cornerX + 0.25 / scaleX
+        lowY = cornerY + 0.25 / scaleY
+        highX = cornerX + (Double((geometry.nx + 2) * microSide) - 0.75) / scaleX
+        highY = cornerY + (Double((geometry.ny + 2) * microSide) - 0.75) / scaleY
+        shiftX = cornerX * scaleX + 0.5
+        shiftY = cornerY * scaleY + 0.5
         rowLength = geometry.nx + 2
     }
 
     /// The bucket of the bordered grid and the micro-cell within it, by arithmetic alone: positions are
     /// clamped into the grid and its border, so points off the grid (NaN and infinities included) land in a
-    /// border bucket, which is outside. A point exactly on a micro-cell's side may land on either side: both
-    /// cells' summaries hold for it, since a cell is only summarised when no edge comes within the margin.
+    /// border bucket, which is outside. A point on a micro-cell's side, or within the arithmetic's rounding
+    /// (about 10^-10 of a cell) of it, may land on either side: both cells' summaries hold for it, since a cell is
+    /// only summarised when no edge comes within the margin.
     @inline(__always)
     func bucketAndMicroCell(_ px: Double, _ py: Double) -> (Int, Int) {
-        // `v > 0 ? v : 0` also turns NaN into 0.
-        let vx = (px - originX) * scaleX, vy = (py - originY) * scaleY
-        let gx = floorOfSmall(min(vx > 0 ? vx : 0, limitX)), gy = floorOfSmall(min(vy > 0 ? vy : 0, limitY))
+        // `v > low ? v : low` also turns NaN into low.
+        let cx = min(px > lowX ? px : lowX, highX), cy = min(py > lowY ? py : lowY, highY)
+        let gx = Int(Int32(truncatingIfNeeded: ((cx * scaleX - shiftX) + 0x1.8p52).bitPattern))
+        let gy = Int(Int32(truncatingIfNeeded: ((cy * scaleY - shiftY) + 0x1.8p52).bitPattern))
         let ix = dividedByMicroSide(gx), iy = dividedByMicroSide(gy)
         return (iy &* rowLength &+ ix, (gy &- iy &* microSide) &* microSide &+ (gx &- ix &* microSide))
     }

@@ -90,6 +90,29 @@ import TestSupport
         #expect(index.assign(x: xs, y: ys, threads: 1) == [Int32](repeating: -1, count: xs.count))
     }
 
+    /// Clamped coordinates must land on the bordered grid, in a border bucket, however they round: every value
+    /// at, just inside and just outside the clamp limits, and the extremes.
+    @Test func bucketArithmeticKeepsEveryPointOnTheBorderedGrid() throws {
+        let index = try PolygonIndex(layer: Self.squareTiling(columns: 7, rows: 5, cell: 0.01))
+        let g = index.geometry, frame = BucketArithmetic(g)
+        let gridCount = (g.nx + 2) * (g.ny + 2)
+        func around(_ v: Double) -> [Double] { [v.nextDown.nextDown, v.nextDown, v, v.nextUp, v.nextUp.nextUp] }
+        let xs = [-Double.infinity, -1e300, .nan, 1e300, .infinity, g.minX, g.maxX]
+            + around(frame.lowX) + around(frame.highX) + around(g.minX - g.w) + around(g.maxX + g.w)
+        let ys = [-Double.infinity, -1e300, .nan, 1e300, .infinity, g.minY, g.maxY]
+            + around(frame.lowY) + around(frame.highY) + around(g.minY - g.h) + around(g.maxY + g.h)
+        for x in xs {
+            for y in ys {
+                let (bucket, cell) = frame.bucketAndMicroCell(x, y)
+                #expect(bucket >= 0 && bucket < gridCount && cell >= 0 && cell < microSide * microSide, "(\(x), \(y))")
+                let inside = x >= g.minX && x <= g.maxX && y >= g.minY && y <= g.maxY
+                if !inside && bucket >= 0 && bucket < gridCount {
+                    #expect(index.grid[bucket] == outsideValue, "(\(x), \(y)) off the grid but in bucket \(bucket)")
+                }
+            }
+        }
+    }
+
     @Test func bucketArithmeticHelpersAreExact() {
         // Every micro-cell column of the largest grid the builder makes.
         let largest = (BuildParameters().maxGridSide + 2) * microSide
