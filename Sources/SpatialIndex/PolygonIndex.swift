@@ -1,5 +1,6 @@
 import Foundation
 import Dispatch
+import Glibc
 import GeoCore
 
 /// Says which polygon of a layer each point falls in: the point-in-polygon core of cell assignment.
@@ -236,6 +237,7 @@ public struct PolygonIndex: Sendable {
     public func assign(x: [Double], y: [Double], threads: Int = defaultThreadCount) -> [Int32] {
         precondition(x.count == y.count, "x and y must have the same count")
         return [Int32](unsafeUninitializedCapacity: x.count) { buffer, initialized in
+            adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
             x.withUnsafeBufferPointer { xs in
                 y.withUnsafeBufferPointer { ys in
                     assign(x: xs, y: ys, into: buffer, threads: threads)
@@ -290,6 +292,18 @@ public struct PolygonIndex: Sendable {
 
     /// Top-grid dimensions (columns, rows); for diagnostics and tuning.
     public var gridSize: (columns: Int, rows: Int) { (geometry.nx, geometry.ny) }
+}
+
+/// Asks the kernel to back the whole 2 MiB pages inside a fresh block with transparent huge pages, before it is
+/// written. A result of 10,000,000 answers otherwise takes 10,000 page faults of about 1.6 µs each on this
+/// project's machines, a tenth of the assignment's time. Advice only: without huge pages the block works the same.
+func adviseHugePages(_ block: UnsafeMutableRawBufferPointer) {
+    let hugePage = 2 << 20
+    guard let base = block.baseAddress else { return }
+    let start = (Int(bitPattern: base) + hugePage - 1) & ~(hugePage - 1)
+    let end = (Int(bitPattern: base) + block.count) & ~(hugePage - 1)
+    guard end > start, let aligned = UnsafeMutableRawPointer(bitPattern: start) else { return }
+    _ = madvise(aligned, end - start, MADV_HUGEPAGE)
 }
 
 /// A raw pointer that may cross into concurrently running closures writing disjoint parts.
