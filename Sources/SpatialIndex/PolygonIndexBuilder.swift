@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import GeoCore
 
 // How the index is laid out (see PolygonIndex for the query side).
@@ -20,7 +21,7 @@ import GeoCore
 //   words 0–4: a 2-bit code per micro-cell (row-major from the bottom left): 0–2 = answer table entry, 3 = look
 //              at the edges
 //   word 5, 6: the answer table, three Int32 (-1 = outside): word 5 low, word 5 high, word 6 low
-//   word 7:    offset of the leaf's edge groups in `arena`
+//   word 7:    offset of the leaf's edge groups in `arena`, or of its star record (the line before them)
 // The edge groups decide the points in micro-cells an edge comes near; one or more groups of ≤ 64 candidates,
 // each group contiguous in `arena`:
 //   word 0: edge count | breakpoint count << 32
@@ -39,6 +40,8 @@ import GeoCore
 /// Micro-cells per side of a leaf's summary; 144 two-bit codes fill five words.
 let microSide = 12
 let summaryWords = 8
+/// Word of a summary holding the offset in `arena` of the leaf's edge groups, or of its star record.
+let arenaOffsetWord = 7
 
 /// Tuning knobs; defaults chosen by measurement on the 19,799-cell Jiaxing grid (see PolygonIndex docs).
 struct BuildParameters: Sendable {
@@ -97,6 +100,15 @@ struct IndexBuilder {
     let edges: EdgeTable
     let geometry: GridGeometry
     let parameters: BuildParameters
+    /// The batch query's micro-cell frame, in which star records are written.
+    let frame: BucketArithmetic
+
+    init(edges: EdgeTable, geometry: GridGeometry, parameters: BuildParameters) {
+        self.edges = edges
+        self.geometry = geometry
+        self.parameters = parameters
+        frame = BucketArithmetic(geometry)
+    }
 
     // MARK: top level
 
@@ -242,6 +254,8 @@ struct IndexBuilder {
             }
             chunk.grid.append(contentsOf: rowEntries)
         }
+        // Whole lines, so that star records stay on line boundaries once the chunks are stitched.
+        chunk.arena.append(contentsOf: repeatElement(0, count: (8 - chunk.arena.count % 8) % 8))
         return chunk
     }
 
@@ -348,6 +362,14 @@ struct IndexBuilder {
     }
 
     func emitLeaf(_ state: BucketState, into chunk: inout BuildChunk, scratch: inout LeafScratch) -> UInt32 {
+        // A star leaf's record takes the whole line before its edge groups (see `StarRays`).
+        let star = starRays(state)
+        var recordOffset = -1
+        if star != nil {
+            chunk.arena.append(contentsOf: repeatElement(0, count: (8 - chunk.arena.count % 8) % 8))
+            recordOffset = chunk.arena.count
+            chunk.arena.append(contentsOf: repeatElement(0, count: starRecordWords))
+        }
         let offset = chunk.arena.count
         scratch.slots.removeAll(keepingCapacity: true)
         for e in state.local { scratch.slots.append(indexSorted(state.candidates, edges.polygon[Int(e)])) }
@@ -408,12 +430,78 @@ struct IndexBuilder {
                 k += 2
             }
         }
+        // The star record when every sector's answer is known, else the edge groups, is what word 7 points to.
+        let sectors = star.flatMap { star in
+            chunk.arena.withUnsafeBufferPointer { star.sectorAnswers(groups: $0.baseAddress! + offset, in: state, margin: geometry.margin) }
+        }
+        if let star, let sectors {
+            chunk.arena.withUnsafeMutableBufferPointer { star.write(sectors: sectors, to: $0.baseAddress! + recordOffset, frame: frame) }
+        }
         let leaf = chunk.summaries.count / summaryWords
         chunk.arena.withUnsafeBufferPointer { arena in
-            appendSummary(state, groups: arena.baseAddress! + offset, arenaOffset: offset, scratch: &scratch,
-                          to: &chunk.summaries)
+            appendSummary(state, groups: arena.baseAddress! + offset, arenaOffset: sectors != nil ? recordOffset : offset,
+                          scratch: &scratch, to: &chunk.summaries)
         }
         return (leafTag << entryTagShift) | UInt32(leaf)
+    }
+
+    /// The rays of a star leaf, or nil: every edge near the bucket (copies in the rings of the polygons it
+    /// separates aside) runs from one vertex V in the bucket to an end beyond it, as where the cells of a grid
+    /// meet. The bucket, grown by the margin, is then cut into k sectors that nothing else comes near, each inside
+    /// or outside the same polygons; with every sector under a half turn, a point is in the sector whose first
+    /// ray (counter-clockwise) it is left of and whose second ray it is right of.
+    func starRays(_ state: BucketState) -> StarRays? {
+        let local = state.local
+        guard local.count >= 3 && local.count <= 2 * maxStarRays else { return nil }
+        let first = Int(local[0])
+        let m = geometry.margin, reach = 4 * m
+        for end in 0..<2 {
+            let vx = end == 0 ? edges.ax[first] : edges.bx[first], vy = end == 0 ? edges.ay[first] : edges.by[first]
+            guard vx >= state.x0 - m && vx <= state.x1 + m && vy >= state.y0 - m && vy <= state.y1 + m else { continue }
+            // Every edge from V to an end beyond the bucket; copies of one edge (shared by two rings) counted once.
+            var ends: [(x: Double, y: Double)] = []
+            ends.reserveCapacity(maxStarRays)
+            var isStar = true
+            for e32 in local {
+                let e = Int(e32)
+                let (x, y): (Double, Double)
+                if edges.ax[e] == vx && edges.ay[e] == vy {
+                    (x, y) = (edges.bx[e], edges.by[e])
+                } else if edges.bx[e] == vx && edges.by[e] == vy {
+                    (x, y) = (edges.ax[e], edges.ay[e])
+                } else {
+                    isStar = false
+                    break
+                }
+                guard x < state.x0 - reach || x > state.x1 + reach || y < state.y0 - reach || y > state.y1 + reach else {
+                    isStar = false
+                    break
+                }
+                var seen = false
+                for known in ends where known.x == x && known.y == y { seen = true }
+                if !seen { ends.append((x, y)) }
+            }
+            guard isStar && ends.count >= 3 && ends.count <= maxStarRays else { continue }
+            // Counter-clockwise by angle; then every sector must turn left, exactly, so each is under a half turn.
+            let k = ends.count
+            // By angle from +x: first the rays in the upper half (dy > 0, or dy = 0 going +x), each half by exact turn.
+            func lower(_ end: (x: Double, y: Double)) -> Bool { end.y < vy || (end.y == vy && end.x < vx) }
+            func precedes(_ a: (x: Double, y: Double), _ b: (x: Double, y: Double)) -> Bool {
+                lower(a) != lower(b) ? !lower(a) : orientationSign(vx, vy, a.x, a.y, b.x, b.y) > 0
+            }
+            for i in 1..<k {
+                var j = i
+                while j > 0 && precedes(ends[j], ends[j - 1]) {
+                    ends.swapAt(j - 1, j)
+                    j -= 1
+                }
+            }
+            for i in 0..<k where orientationSign(vx, vy, ends[i].x, ends[i].y, ends[(i + 1) % k].x, ends[(i + 1) % k].y) <= 0 {
+                return nil
+            }
+            return StarRays(vx: vx, vy: vy, ends: ends)
+        }
+        return nil
     }
 
     /// The leaf's summary (see the layout above). Micro-cells an edge comes within the margin of are marked;
@@ -582,3 +670,61 @@ func indexSorted(_ a: [Int32], _ v: Int32) -> Int { indexSortedOrNil(a, v) ?? -1
 
 func containsSorted(_ a: [Int32], _ v: Int32) -> Bool { indexSortedOrNil(a, v) != nil }
 
+/// The most rays a star leaf may have (four cells meeting at a grid corner).
+let maxStarRays = 4
+let starRecordWords = 8
+
+/// A star leaf's vertex and rays, and its record: the one cache line before the leaf's edge groups that lets a
+/// point in a code-3 micro-cell find its sector with k orientation tests instead of the edges.
+///
+/// Record (8 words, on a line boundary):
+///   word 0:    `starMarker` | k (the ray count, 3 or 4)
+///   word 1:    V in the batch query's micro-cell coordinates (`BucketArithmetic`): u, v as Float32
+///   words 2–5: ray i's direction (du, dv) as Float32, scaled so that max(|du|, |dv|) = 1 (unused: zero)
+///   words 6, 7: the answers of sectors 0–3 (Int32; sector i lies between ray i and ray i + 1 counter-clockwise)
+/// A group header never has bit 63 set, so the marker tells a record from the groups. A point decides by its
+/// sector only when every ray's test is clear of `starBand`; otherwise it is decided at the edges (word 8 on).
+struct StarRays {
+    let vx: Double, vy: Double
+    let ends: [(x: Double, y: Double)]
+
+    /// The answer of each sector, by the leaf's exact evaluation a short way (64 margins) into it from V along
+    /// its bisector; nil when V lies too near the bucket's side for that (the point must stay in the bucket).
+    func sectorAnswers(groups: UnsafePointer<UInt64>, in state: BucketState, margin: Double) -> [Int32]? {
+        let d = 64 * margin
+        guard vx - state.x0 > 2 * d && state.x1 - vx > 2 * d && vy - state.y0 > 2 * d && state.y1 - vy > 2 * d else { return nil }
+        let k = ends.count
+        var answers: [Int32] = []
+        answers.reserveCapacity(maxStarRays)
+        for i in 0..<k {
+            let a = ends[i], b = ends[(i + 1) % k]
+            let la = ((a.x - vx) * (a.x - vx) + (a.y - vy) * (a.y - vy)).squareRoot()
+            let lb = ((b.x - vx) * (b.x - vx) + (b.y - vy) * (b.y - vy)).squareRoot()
+            let sx = (a.x - vx) / la + (b.x - vx) / lb, sy = (a.y - vy) / la + (b.y - vy) / lb
+            let length = (sx * sx + sy * sy).squareRoot()
+            let px = vx + d * sx / length, py = vy + d * sy / length
+            // Strictly inside the sector, exactly, or no record at all.
+            guard orientationSign(vx, vy, a.x, a.y, px, py) > 0 && orientationSign(vx, vy, b.x, b.y, px, py) < 0 else { return nil }
+            answers.append(evaluateLeaf(groups, groups[0], px, py))
+        }
+        return answers
+    }
+
+    func write(sectors: [Int32], to record: UnsafeMutablePointer<UInt64>, frame: BucketArithmetic) {
+        func pair(_ a: Double, _ b: Double) -> UInt64 { UInt64(Float(a).bitPattern) | UInt64(Float(b).bitPattern) << 32 }
+        func answers(_ a: Int32, _ b: Int32) -> UInt64 { UInt64(UInt32(bitPattern: a)) | UInt64(UInt32(bitPattern: b)) << 32 }
+        record[0] = starMarker | UInt64(ends.count)
+        record[1] = pair(frame.microU(vx), frame.microV(vy))
+        for i in 0..<maxStarRays {
+            guard i < ends.count else { record[2 + i] = 0; continue }
+            let du = (ends[i].x - vx) * frame.scaleX, dv = (ends[i].y - vy) * frame.scaleY
+            let norm = max(abs(du), abs(dv))
+            record[2 + i] = pair(du / norm, dv / norm)
+        }
+        record[6] = answers(sectors[0], sectors[1])
+        record[7] = answers(sectors[2], sectors.count > 3 ? sectors[3] : -1)
+    }
+}
+
+/// Bit 63 of an arena word: a star record, not a group header.
+let starMarker: UInt64 = 1 << 63
