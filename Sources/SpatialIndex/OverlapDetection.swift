@@ -1,3 +1,4 @@
+import Dispatch
 import GeoCore
 
 // Overlap detection: which pairs of input polygons share interior area.
@@ -307,8 +308,7 @@ struct EdgeKey: Hashable, Sendable {
 
 /// Pairs (i, j), i < j, of polygons whose interiors overlap. On one thread: the index build runs it alongside
 /// its row workers.
-func findOverlappingPairs(_ edges: EdgeTable, layer: [MultiPolygon]) -> [(Int, Int)] {
-    let boxes = edges.polygonBoxes
+func findOverlappingPairs(boxes: [BoundingBox], layer: [MultiPolygon]) -> [(Int, Int)] {
     // In a deterministic order already; only the (few) overlapping pairs are sorted at the end.
     let pairs = overlappingBoxPairs(boxes)
     guard !pairs.isEmpty else { return [] }
@@ -320,6 +320,46 @@ func findOverlappingPairs(_ edges: EdgeTable, layer: [MultiPolygon]) -> [(Int, I
         !table.separated(a, orientation: convex[a], from: b) && !table.separated(b, orientation: convex[b], from: a)
             && table.overlaps(a, b)
     }.sorted { $0 < $1 }
+}
+
+/// The search for overlapping pairs, started on another thread as soon as the index build begins, so that it
+/// runs beside the (serial) edge table and row lists and then the row workers instead of after them.
+final class OverlapSearch: @unchecked Sendable {  // `pairs` is written once, before `done` is signalled
+    private let done = DispatchGroup()
+    private var pairs: [(Int, Int)] = []
+
+    init(_ layer: [MultiPolygon]) {
+        done.enter()
+        DispatchQueue.global().async { [self] in
+            defer { done.leave() }
+            // Each polygon's box over all its rings, as the edge table makes them. A coordinate that is not a
+            // finite number ends the search here: the edge table rejects the layer with the position.
+            var boxes: [BoundingBox] = []
+            boxes.reserveCapacity(layer.count)
+            func add(_ ring: Ring, to box: inout BoundingBox) -> Bool {
+                for point in ring.points {
+                    guard point.isFinite else { return false }
+                    box.extend(point)
+                }
+                return true
+            }
+            for multi in layer {
+                var box = BoundingBox.empty
+                for polygon in multi.polygons {
+                    guard add(polygon.exterior, to: &box) else { return }
+                    for hole in polygon.holes { guard add(hole, to: &box) else { return } }
+                }
+                boxes.append(box)
+            }
+            pairs = findOverlappingPairs(boxes: boxes, layer: layer)
+        }
+    }
+
+    /// The pairs, once the search is done.
+    func result() -> [(Int, Int)] {
+        done.wait()
+        return pairs
+    }
 }
 
 /// Pairs (i, j), i < j, of boxes overlapping with positive area. Boxes go into a uniform grid; a pair is

@@ -65,7 +65,14 @@ public struct PolygonIndex: Sendable {
             throw PolygonIndexError(polygon: layer.count, part: 0, ring: 0, vertex: 0,
                                     problem: "a layer can hold at most \(outsideValue - 1) polygons")
         }
-        let edges = try EdgeTable(layer: layer)
+        // With more than one worker, the search for overlapping polygons starts now, beside the serial edge table
+        // and row lists and then the row workers, so that it fills time that would otherwise be idle.
+        let overlapSearch = parameters.threads > 1 ? OverlapSearch(layer) : nil
+        let edges: EdgeTable
+        do { edges = try EdgeTable(layer: layer) } catch {
+            _ = overlapSearch?.result()
+            throw error
+        }
         self.edges = edges
         self.polygonCount = layer.count
         let geometry = Self.gridGeometry(edges: edges, parameters: parameters)
@@ -73,29 +80,17 @@ public struct PolygonIndex: Sendable {
         let builder = IndexBuilder(edges: edges, geometry: geometry, parameters: parameters)
         let (rowStart, rowEdges) = builder.rowLists()
 
-        // Rows are built in chunks on several workers, then stitched with their offsets fixed. With more than
-        // one worker, the search for overlapping polygons is the first work item, on one worker while the others
-        // build rows, so its serial parts fill time that would otherwise be idle.
+        // Rows are built in chunks on several workers, then stitched with their offsets fixed.
         let chunkCount = min(geometry.ny, parameters.threads == 1 ? 1 : parameters.threads * 8)
-        let overlapItems = parameters.threads > 1 ? 1 : 0
         var chunks = [BuildChunk](repeating: BuildChunk(), count: chunkCount)
-        var overlaps: [(Int, Int)] = []
-        withUnsafeMutablePointer(to: &overlaps) { overlapsPointer in
-            let overlapsOut = SendablePointer(overlapsPointer)
-            chunks.withUnsafeMutableBufferPointer { buffer in
-                let out = SendablePointer(buffer.baseAddress!)
-                DispatchQueue.concurrentPerform(iterations: overlapItems + chunkCount) { item in
-                    guard item >= overlapItems else {
-                        overlapsOut.pointer.pointee = findOverlappingPairs(edges, layer: layer)
-                        return
-                    }
-                    let k = item - overlapItems
-                    let rows = (geometry.ny * k / chunkCount)..<(geometry.ny * (k + 1) / chunkCount)
-                    out.pointer[k] = builder.buildRows(rows, rowStart: rowStart, rowEdges: rowEdges)
-                }
+        chunks.withUnsafeMutableBufferPointer { buffer in
+            let out = SendablePointer(buffer.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: chunkCount) { k in
+                let rows = (geometry.ny * k / chunkCount)..<(geometry.ny * (k + 1) / chunkCount)
+                out.pointer[k] = builder.buildRows(rows, rowStart: rowStart, rowEdges: rowEdges)
             }
         }
-        if overlapItems == 0 { overlaps = findOverlappingPairs(edges, layer: layer) }
+        let overlaps = overlapSearch?.result() ?? findOverlappingPairs(boxes: edges.polygonBoxes, layer: layer)
         // Where each chunk's words go in the stitched arrays (leaf 0 is the dummy summary line).
         var arenaBase = [0], nodeBase = [0], leafBase = [1]
         for chunk in chunks {

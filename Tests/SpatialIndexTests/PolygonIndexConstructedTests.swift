@@ -143,6 +143,16 @@ import TestSupport
         #expect(throws: PolygonIndexError(polygon: 1, part: 0, ring: 0, vertex: 1, problem: "coordinate is not a finite number")) {
             try PolygonIndex(layer: layer)
         }
+        // A large polygon (the overlap search bands its edges) beside another it overlaps, on two threads: the
+        // search that starts beside the edge table must stop at the bad coordinate, not trap on it.
+        let ring = (0..<200).map { k -> (Double, Double) in
+            let angle = Double(k) * .pi / 100
+            return k == 150 ? (.nan, 30.5) : (100.5 + 0.4 * cos(angle), 30.5 + 0.4 * sin(angle))
+        }
+        let big = [TestLayers.multi([(100, 30), (101, 30), (101, 31), (100, 31)]), TestLayers.multi(ring)]
+        #expect(throws: PolygonIndexError(polygon: 1, part: 0, ring: 0, vertex: 150, problem: "coordinate is not a finite number")) {
+            try PolygonIndex(layer: big, threads: 2)
+        }
     }
 
     @Test func overlappingPolygonsAreReportedAndLowestIndexWins() throws {
