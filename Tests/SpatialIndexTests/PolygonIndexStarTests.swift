@@ -31,18 +31,6 @@ import Testing
         return index.arena.base[offset] & starMarker != 0
     }
 
-    static func expectExact(_ cells: [MultiPolygon], points: [Point], index: PolygonIndex) {
-        let oracle = ExactOracle(cells)
-        let assignment = index.assign(x: points.map(\.x), y: points.map(\.y), threads: 2)
-        var wrong = 0
-        for (k, p) in points.enumerated() where assignment[k] != oracle.expected(p) {
-            wrong += 1
-            if wrong <= 3 { Issue.record("point \(p) got \(assignment[k]), expected \(oracle.expected(p))") }
-        }
-        #expect(wrong == 0)
-        #expect(points.indices.allSatisfy { assignment[$0] == index.locate(points[$0]) })
-    }
-
     @Test func fourCellsMeetingAtAGridCorner() throws {
         // A 4 × 4 tiling of unequal rows and columns; its inner corners lie inside buckets.
         let xs = [100.0, 100.3125, 100.4375, 100.75, 101.0], ys = [30.0, 30.25, 30.3984375, 30.6875, 31.0]
@@ -60,7 +48,7 @@ import Testing
         }
         // Most of the nine inner corners become stars (one lying within 128 margins of a bucket side may not).
         #expect(stars >= 6, "only \(stars) of 9 corners became star leaves")
-        Self.expectExact(cells, points: points, index: index)
+        PolygonIndexSummaryTests.expectExactAnswers(cells, points: points, index: index, context: "grid corners")
     }
 
     @Test func threeCellsMeetingAtAY() throws {
@@ -73,7 +61,7 @@ import Testing
         let cells = [a, b, c]
         let index = try PolygonIndex(layer: cells, parameters: BuildParameters(bucketsPerEdge: 8, threads: 2))
         #expect(Self.isStar(index, at: vx, vy))
-        Self.expectExact(cells, points: Self.probes(around: vx, vy), index: index)
+        PolygonIndexSummaryTests.expectExactAnswers(cells, points: Self.probes(around: vx, vy), index: index, context: "vertex")
     }
 
     @Test func straightJunctionIsNotAStar() throws {
@@ -85,6 +73,6 @@ import Testing
                      TestLayers.multi([(vx, vy), (101, vy), (101, 31), (vx, 31)])]
         let index = try PolygonIndex(layer: cells, parameters: BuildParameters(bucketsPerEdge: 8, threads: 2))
         #expect(!Self.isStar(index, at: vx, vy))
-        Self.expectExact(cells, points: Self.probes(around: vx, vy), index: index)
+        PolygonIndexSummaryTests.expectExactAnswers(cells, points: Self.probes(around: vx, vy), index: index, context: "vertex")
     }
 }

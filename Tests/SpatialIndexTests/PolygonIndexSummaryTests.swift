@@ -39,12 +39,17 @@ import TestSupport
 
     static func expectAgreement(_ cells: [MultiPolygon], points: [Point], bucketsPerEdge: Double) throws {
         let index = try PolygonIndex(layer: cells, parameters: BuildParameters(bucketsPerEdge: bucketsPerEdge, threads: 2))
+        expectExactAnswers(cells, points: points, index: index, context: "buckets per edge \(bucketsPerEdge)")
+    }
+
+    /// The batch and single-point answers of `index` for every point equal the exact oracle's.
+    static func expectExactAnswers(_ cells: [MultiPolygon], points: [Point], index: PolygonIndex, context: String = "") {
         let oracle = ExactOracle(cells)
         let assignment = index.assign(x: points.map(\.x), y: points.map(\.y), threads: 2)
         var wrong = 0
         for (k, p) in points.enumerated() where assignment[k] != oracle.expected(p) {
             wrong += 1
-            if wrong <= 3 { Issue.record("buckets per edge \(bucketsPerEdge): point \(p) got \(assignment[k]), expected \(oracle.expected(p))") }
+            if wrong <= 3 { Issue.record("\(context): point \(p) got \(assignment[k]), expected \(oracle.expected(p))") }
         }
         #expect(wrong == 0)
         #expect(points.indices.allSatisfy { assignment[$0] == index.locate(points[$0]) })
