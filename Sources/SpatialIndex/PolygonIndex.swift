@@ -38,8 +38,8 @@ import GeoCore
 /// Measured (release, this project's 2-core machines, which other work shares: ±30 %): the 19,799-cell
 /// Jiaxing 500 m grid builds in about 41 ms on two threads and assigns 1,000,000 clustered incidents in about
 /// 7 ms on two threads (11 % of the points reach the edges, more than half of those decided by star sectors),
-/// identical to shapely's `within` for every point; see Benchmarks/README.md for side-by-side figures. For a batch of a few thousand points the build
-/// costs more than the queries; build once, query often.
+/// identical to shapely's `within` for every point; see Benchmarks/README.md for side-by-side figures. For a
+/// batch of a few thousand points the build costs more than the queries; build once, query often.
 public struct PolygonIndex: Sendable {
     let edges: EdgeTable
     let geometry: GridGeometry
@@ -306,7 +306,8 @@ struct SendablePointer<T>: @unchecked Sendable {
     init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
 }
 
-/// Words on 64-byte boundaries, so each leaf summary is exactly one cache line. Immutable once built.
+/// Words on 64-byte boundaries, so each leaf summary (and each star record in the arena) is exactly one cache
+/// line. Immutable once built.
 final class AlignedWords: @unchecked Sendable {
     let base: UnsafeMutablePointer<UInt64>
     let count: Int

@@ -1,5 +1,4 @@
 import Dispatch
-import Foundation
 import GeoCore
 
 // How the index is laid out (see PolygonIndex for the query side).
@@ -482,9 +481,9 @@ struct IndexBuilder {
                 if !seen { ends.append((x, y)) }
             }
             guard isStar && ends.count >= 3 && ends.count <= maxStarRays else { continue }
-            // Counter-clockwise by angle; then every sector must turn left, exactly, so each is under a half turn.
+            // Counter-clockwise from +x (the upper half-plane first, each half by exact turns); then each sector
+            // must turn left, exactly, so that it is under a half turn.
             let k = ends.count
-            // By angle from +x: first the rays in the upper half (dy > 0, or dy = 0 going +x), each half by exact turn.
             func lower(_ end: (x: Double, y: Double)) -> Bool { end.y < vy || (end.y == vy && end.x < vx) }
             func precedes(_ a: (x: Double, y: Double), _ b: (x: Double, y: Double)) -> Bool {
                 lower(a) != lower(b) ? !lower(a) : orientationSign(vx, vy, a.x, a.y, b.x, b.y) > 0
@@ -690,6 +689,7 @@ struct StarRays {
 
     /// The answer of each sector, by the leaf's exact evaluation a short way (64 margins) into it from V along
     /// its bisector; nil when V lies too near the bucket's side for that (the point must stay in the bucket).
+    /// Such a leaf keeps the line reserved for its record unused and is decided at its edges.
     func sectorAnswers(groups: UnsafePointer<UInt64>, in state: BucketState, margin: Double) -> [Int32]? {
         let d = 64 * margin
         guard vx - state.x0 > 2 * d && state.x1 - vx > 2 * d && vy - state.y0 > 2 * d && state.y1 - vy > 2 * d else { return nil }
