@@ -339,7 +339,9 @@ struct Query: @unchecked Sendable {  // read-only pointers into immutable arrays
     /// discards the loads in flight; lists of the points each later pass needs are built without branches.
     func run(_ x: UnsafeMutablePointer<Double>, _ y: UnsafeMutablePointer<Double>,
              _ out: UnsafeMutablePointer<Int32>, _ range: Range<Int>) {
-        let block = 256
+        // Longer blocks keep more loads in each pass's loop; 1,024 measured 2–5 % faster than 256 (alternating runs
+        // in one process), 4,096 no faster again.
+        let block = 1024
         let arithmetic = BucketArithmetic(geometry)
         withUnsafeTemporaryAllocation(of: Int.self, capacity: 6 * block) { scratch in
             let micro = scratch.baseAddress!, leaves = micro + block, descents = leaves + block
