@@ -386,10 +386,20 @@ struct Query: @unchecked Sendable {  // read-only pointers into immutable arrays
                         pending[pendingCount] = i
                         pendingCount &+= code & (code &>> 1)  // code 3: decide at the edges
                     }
+                    // In a leaf one edge alone crosses, a point clearly off that edge's line takes its side's answer.
+                    var stillPending = 0
+                    for p in 0..<pendingCount {
+                        let i = pending[p], k = leaves[i], base = line[i]
+                        let d = lineSide(base, arithmetic.microU(xs[k]), arithmetic.microV(ys[k]))
+                        answers[k] = tableAnswer(line: base, code: d > 0 ? 0 : 1)
+                        pending[stillPending] = i
+                        stillPending &+= abs(d) > lineBand ? 0 : 1  // NaN (no such edge) is never clear
+                    }
+                    pendingCount = stillPending
                     // Leaf offsets, then the leaves' first words (a star record or the edge groups' header) in a loop
                     // of loads, then star sectors, then the edge tests.
                     let leafOffset = micro, head = codeWords
-                    for p in 0..<pendingCount { leafOffset[p] = Int(summaries[line[pending[p]] &+ 7]) }
+                    for p in 0..<pendingCount { leafOffset[p] = Int(summaries[line[pending[p]] &+ arenaOffsetWord] & 0xFFFF_FFFF) }
                     for p in 0..<pendingCount { head[p] = arena[leafOffset[p]] }
                     // Star leaves (a record before the groups): the point's sector by a few orientation tests.
                     // Points too near a ray, and points of other leaves, are decided at the edges.
@@ -459,6 +469,16 @@ struct Query: @unchecked Sendable {  // read-only pointers into immutable arrays
         return (UnsafeRawPointer(record + 6).assumingMemoryBound(to: Int32.self)[sectors.trailingZeroBitCount & 3], certain)
     }
 
+    /// The line of the summary at word `line` (a u + b v + c, see `IndexBuilder.microLine`) at micro-cell
+    /// coordinates (u, v): positive on the side of answer entry 0; NaN when no single edge crosses the leaf.
+    @inline(__always)
+    func lineSide(_ line: Int, _ u: Double, _ v: Double) -> Double {
+        @inline(__always) func high(_ word: Int) -> Double {
+            Double(Float(bitPattern: UInt32(truncatingIfNeeded: summaries[line &+ word] &>> 32)))
+        }
+        return high(4) * u + high(6) * v + high(7)
+    }
+
     /// The summary's answer for micro-cell `micro` of leaf `leaf`, or `needsEdges`.
     @inline(__always)
     func summaryAnswer(_ leaf: UInt32, _ micro: Int) -> Int32 {
@@ -506,7 +526,7 @@ struct Query: @unchecked Sendable {  // read-only pointers into immutable arrays
         if e >> entryTagShift == leafTag {
             let answer = summaryAnswer(value, micro)
             if answer != needsEdges { return answer }
-            var groups = arena + Int(summaries[Int(value) &* summaryWords &+ arenaOffsetWord])
+            var groups = arena + Int(summaries[Int(value) &* summaryWords &+ arenaOffsetWord] & 0xFFFF_FFFF)
             if groups[0] & starMarker != 0 { groups += starRecordWords }
             return evaluateLeaf(groups, groups[0], px, py)
         }
@@ -558,6 +578,13 @@ struct BucketArithmetic {
     @inline(__always) func microU(_ x: Double) -> Double { x * scaleX - shiftX }
     @inline(__always) func microV(_ y: Double) -> Double { y * scaleY - shiftY }
 }
+
+/// How far (in micro-cells) a point must be from a summary's stored line for its side to be certain. The line's
+/// three Floats are each within a relative 2^-24 of the exact coefficients, scaled so that |a|, |b| <= 1; u and v
+/// stay below (4096 + 2) · 12 = 49,176 and so |c| below 98,352 on the largest grid: the stored line is off by at
+/// most 2^-24 · (49,176 + 49,176 + 98,352) < 0.012, and the doubles' rounding is far below that. Points within
+/// the band (about 35 cm of an edge on the 500 m Jiaxing grid) are decided at the edges.
+let lineBand = 0.016
 
 /// How far (in micro-cells) a point must be from a star leaf's ray for its side to be certain. The vertex is
 /// stored as two Floats of micro-cell coordinates below (4096 + 2) · 12 = 49,176, so within 2^-24 · 49,176 < 0.003

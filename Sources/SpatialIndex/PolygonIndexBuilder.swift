@@ -20,7 +20,11 @@ import GeoCore
 //   words 0–4: a 2-bit code per micro-cell (row-major from the bottom left): 0–2 = answer table entry, 3 = look
 //              at the edges
 //   word 5, 6: the answer table, three Int32 (-1 = outside): word 5 low, word 5 high, word 6 low
-//   word 7:    offset of the leaf's edge groups in `arena`, or of its star record (the line before them)
+//   word 7:    offset of the leaf's edge groups in `arena`, or of its star record (the line before them), in
+//              the low half
+//   high halves of words 4, 6, 7: for a leaf one edge alone crosses (see `loneEdge`), that edge's line
+//              a u + b v + c in the micro-cell frame as three Floats, positive on the side of answer entry 0 (else
+//              c is NaN); a code-3 point clearly off the line (|value| > `lineBand`) takes its side's entry.
 // The edge groups decide the points in micro-cells an edge comes near; one or more groups of ≤ 64 candidates,
 // each group contiguous in `arena`:
 //   word 0: edge count | breakpoint count << 32
@@ -543,6 +547,7 @@ struct IndexBuilder {
         var table: (Int32, Int32, Int32) = (-1, -1, -1)
         // Every cell starts at code 3 (decide at the edges); runs whose answer has an entry get its code.
         var codes: (UInt64, UInt64, UInt64, UInt64, UInt64) = (~0, ~0, ~0, ~0, UInt64(UInt32.max))
+        var splitLine = (a: Float(0), b: Float(0), c: Float.nan)
         withUnsafeBytes(of: &touched) { touchedRaw in
             scratch.runs.withUnsafeMutableBufferPointer { runs in
                 scratch.tally.withUnsafeMutableBufferPointer { tally in
@@ -575,6 +580,16 @@ struct IndexBuilder {
                     // (ties to the answer met first); cells of any other answer (a fourth polygon meeting in the leaf)
                     // are decided at the edges like marked cells.
                     var slotOfAnswer = (0, 1, 2, 3, 3, 3, 3, 3)
+                    // A leaf one edge alone crosses has two answers, one each side: entry 0 gets the left one.
+                    if answerCount == 2, let edge = loneEdge(state) {
+                        let center = (state.x0 + (Double(runs[0].mask.trailingZeroBitCount) + 0.5) * mw,
+                                      state.y0 + (Double(runs[0].row) + 0.5) * mh)
+                        splitLine = microLine(edge)
+                        if orientationSign(edge.ax, edge.ay, edge.bx, edge.by, center.0, center.1) < 0 {
+                            slotOfAnswer.0 = 1
+                            slotOfAnswer.1 = 0
+                        }
+                    }
                     withUnsafeMutableBytes(of: &slotOfAnswer) { slotRaw in
                         let slotOf = slotRaw.bindMemory(to: Int.self)
                         if answerCount > 3 {
@@ -608,10 +623,40 @@ struct IndexBuilder {
             }
         }
         summaries.append(codes.0); summaries.append(codes.1); summaries.append(codes.2)
-        summaries.append(codes.3); summaries.append(codes.4)
+        summaries.append(codes.3); summaries.append(codes.4 | UInt64(splitLine.a.bitPattern) << 32)
         summaries.append(UInt64(UInt32(bitPattern: table.0)) | UInt64(UInt32(bitPattern: table.1)) << 32)
-        summaries.append(UInt64(UInt32(bitPattern: table.2)))
-        summaries.append(UInt64(arenaOffset))
+        summaries.append(UInt64(UInt32(bitPattern: table.2)) | UInt64(splitLine.b.bitPattern) << 32)
+        summaries.append(UInt64(arenaOffset) | UInt64(splitLine.c.bitPattern) << 32)
+    }
+
+    /// The edge a leaf's bucket holds alone (its copies in the rings of the polygons it separates aside), when
+    /// its ends lie beyond the bucket: it then cuts the bucket, grown by the margin, into two convex parts that
+    /// nothing else comes near, each inside or outside the same polygons.
+    func loneEdge(_ state: BucketState) -> (ax: Double, ay: Double, bx: Double, by: Double)? {
+        // Two copies for an edge two cells share; a few more only where polygons overlap.
+        guard let first = state.local.first, state.local.count <= 4 else { return nil }
+        let e = Int(first)
+        let (ax, ay, bx, by) = (edges.ax[e], edges.ay[e], edges.bx[e], edges.by[e])
+        for f32 in state.local {
+            let f = Int(f32)
+            let same = edges.ay[f] == ay && edges.by[f] == by
+                && ((edges.ax[f] == ax && edges.bx[f] == bx) || (ay == by && edges.ax[f] == bx && edges.bx[f] == ax))
+            guard same else { return nil }
+        }
+        let reach = 4 * geometry.margin
+        func beyond(_ x: Double, _ y: Double) -> Bool {
+            x < state.x0 - reach || x > state.x1 + reach || y < state.y0 - reach || y > state.y1 + reach
+        }
+        return beyond(ax, ay) && beyond(bx, by) ? (ax, ay, bx, by) : nil
+    }
+
+    /// The line through a → b in the batch query's micro-cell frame: a u + b v + c, positive left of a → b,
+    /// scaled so that max(|a|, |b|) = 1, each rounded to Float (see `lineBand`).
+    func microLine(_ edge: (ax: Double, ay: Double, bx: Double, by: Double)) -> (a: Float, b: Float, c: Float) {
+        let ua = frame.microU(edge.ax), va = frame.microV(edge.ay), ub = frame.microU(edge.bx), vb = frame.microV(edge.by)
+        let a = va - vb, b = ub - ua
+        let norm = max(abs(a), abs(b))
+        return (Float(a / norm), Float(b / norm), Float(-(a * ua + b * va) / norm))
     }
 }
 

@@ -27,7 +27,7 @@ import Testing
         let (bucket, _) = BucketArithmetic(index.geometry).bucketAndMicroCell(x, y)
         let entry = index.grid[bucket]
         guard entry >> entryTagShift == leafTag else { return false }
-        let offset = Int(index.summaries.base[Int(entry & entryPayloadMask) * summaryWords + arenaOffsetWord])
+        let offset = Int(index.summaries.base[Int(entry & entryPayloadMask) * summaryWords + arenaOffsetWord] & 0xFFFF_FFFF)
         return index.arena.base[offset] & starMarker != 0
     }
 
