@@ -452,13 +452,11 @@ struct Query: @unchecked Sendable {  // read-only pointers into immutable arrays
     /// of and the next one it is right of.
     @inline(__always)
     func starAnswer(_ record: UnsafePointer<UInt64>, _ u: Double, _ v: Double) -> (Int32, Bool) {
-        @inline(__always) func low(_ word: UInt64) -> Double { Double(Float(bitPattern: UInt32(truncatingIfNeeded: word))) }
-        @inline(__always) func high(_ word: UInt64) -> Double { Double(Float(bitPattern: UInt32(truncatingIfNeeded: word >> 32))) }
         let k = Int(truncatingIfNeeded: record[0] & 7)
-        let du = u - low(record[1]), dv = v - high(record[1])
+        let du = u - lowFloat(record[1]), dv = v - highFloat(record[1])
         var left = 0, clear = 0
         for i in 0..<maxStarRays {
-            let value = low(record[2 &+ i]) * dv - high(record[2 &+ i]) * du
+            let value = lowFloat(record[2 &+ i]) * dv - highFloat(record[2 &+ i]) * du
             left |= (value > 0 ? 1 : 0) << i
             clear |= (abs(value) > starBand ? 1 : 0) << i
         }
@@ -473,10 +471,7 @@ struct Query: @unchecked Sendable {  // read-only pointers into immutable arrays
     /// coordinates (u, v): positive on the side of answer entry 0; NaN when no single edge crosses the leaf.
     @inline(__always)
     func lineSide(_ line: Int, _ u: Double, _ v: Double) -> Double {
-        @inline(__always) func high(_ word: Int) -> Double {
-            Double(Float(bitPattern: UInt32(truncatingIfNeeded: summaries[line &+ word] &>> 32)))
-        }
-        return high(4) * u + high(6) * v + high(7)
+        highFloat(summaries[line &+ 4]) * u + highFloat(summaries[line &+ 6]) * v + highFloat(summaries[line &+ 7])
     }
 
     /// The summary's answer for micro-cell `micro` of leaf `leaf`, or `needsEdges`.
@@ -578,6 +573,10 @@ struct BucketArithmetic {
     @inline(__always) func microU(_ x: Double) -> Double { x * scaleX - shiftX }
     @inline(__always) func microV(_ y: Double) -> Double { y * scaleY - shiftY }
 }
+
+/// The Float stored in the low (high) half of a word, as a Double: lone-edge lines and star records keep theirs so.
+@inline(__always) func lowFloat(_ word: UInt64) -> Double { Double(Float(bitPattern: UInt32(truncatingIfNeeded: word))) }
+@inline(__always) func highFloat(_ word: UInt64) -> Double { Double(Float(bitPattern: UInt32(truncatingIfNeeded: word >> 32))) }
 
 /// How far (in micro-cells) a point must be from a summary's stored line for its side to be certain. The line's
 /// three Floats are each within a relative 2^-24 of the exact coefficients, scaled so that |a|, |b| <= 1; u and v

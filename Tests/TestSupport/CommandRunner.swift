@@ -6,6 +6,9 @@ public enum CommandRunner {
         public let status: Int32
         public let stdout: String
         public let stderr: String
+
+        /// Standard error without the progress lines (those beginning with "·"): the messages a user acts on.
+        public var messageLines: [Substring] { stderr.split(separator: "\n").filter { !$0.hasPrefix("·") } }
     }
 
     /// The build's products folder: the test bundle sits in it next to the `heatgrid` executable.

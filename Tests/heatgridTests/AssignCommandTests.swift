@@ -70,7 +70,7 @@ struct AssignCommandTests {
             "--incidents", Self.fixtures + "incidents.csv", "--out", out + "/assigned.csv",
         ])
         #expect(result.status != 0)
-        let errors = result.stderr.split(separator: "\n").filter { !$0.hasPrefix("·") }
+        let errors = result.messageLines
         #expect(errors == ["heatgrid: error: \(Self.fixtures)tiles.geojson: feature 0 has no property 'code' to use as its id"])
         #expect(CommandRunner.files(in: out).isEmpty)
     }
@@ -86,7 +86,7 @@ struct AssignCommandTests {
                 "--incidents", missing, "--out", out + "/assigned.csv",
             ])
             #expect(result.status != 0)
-            let errors = result.stderr.split(separator: "\n").filter { !$0.hasPrefix("·") }
+            let errors = result.messageLines
             #expect(errors == ["heatgrid: error: \(Self.fixtures)tiles.geojson: feature 0 has no property 'code' to use as its id"])
         }
         #expect(CommandRunner.files(in: out).isEmpty)
@@ -99,7 +99,7 @@ struct AssignCommandTests {
             "assign", "--cells", Self.fixtures + "tiles.geojson", "--incidents", missing, "--out", out + "/assigned.csv",
         ])
         #expect(result.status != 0)
-        let errors = result.stderr.split(separator: "\n").filter { !$0.hasPrefix("·") }
+        let errors = result.messageLines
         #expect(errors == ["heatgrid: error: \(missing): cannot open: No such file or directory"])
         #expect(CommandRunner.files(in: out).isEmpty)
     }

@@ -124,7 +124,7 @@ struct ConvertCommandTests {
         let result = try CommandRunner.heatgrid(["convert", "--from", "gcj02", "--to", "wgs84", "--incidents",
                                                  folder + "/nocoords.csv", "--out", folder + "/o.csv"])
         #expect(result.status == 1)
-        let errors = result.stderr.split(separator: "\n").filter { !$0.hasPrefix("·") }
+        let errors = result.messageLines
         #expect(errors == ["heatgrid: error: \(folder)/nocoords.csv: no longitude column in the header \"id,x1,y1\" "
             + "(expected one of: lon, lng, long, longitude, x, 经度)"])
     }

@@ -53,7 +53,7 @@ struct DemoCommandTests {
         let out = work + "/out"
         let result = try CommandRunner.heatgrid(["demo", "--boundaries", boundaries, "--out", out])
         #expect(result.status != 0)
-        let lines = result.stderr.split(separator: "\n").filter { !$0.hasPrefix("·") }
+        let lines = result.messageLines
         #expect(lines.count == 1, "stderr: \(result.stderr)")
         #expect(lines.first?.hasPrefix("heatgrid: error: ") == true)
         #expect(lines.first?.contains("boundaries.geojson") == true)

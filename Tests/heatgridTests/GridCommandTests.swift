@@ -101,7 +101,7 @@ struct GridCommandTests {
         let missing = try CommandRunner.heatgrid(["grid", "--boundaries", out + "/none.geojson", "--cell", "500",
                                                   "--out", out + "/x.geojson"])
         #expect(missing.status == 1)
-        let errors = missing.stderr.split(separator: "\n").filter { !$0.hasPrefix("·") }
+        let errors = missing.messageLines
         #expect(errors.count == 1 && errors[0].hasPrefix("heatgrid: error: \(out)/none.geojson"), "\(missing.stderr)")
         #expect(CommandRunner.files(in: out).isEmpty)
     }
