@@ -61,9 +61,9 @@ public struct PolygonIndex: Sendable {
     }
 
     init(layer: [MultiPolygon], parameters: BuildParameters) throws(PolygonIndexError) {
-        guard layer.count < Int(outsideValue) else {
+        guard layer.count <= maxPolygons else {
             throw PolygonIndexError(polygon: layer.count, part: 0, ring: 0, vertex: 0,
-                                    problem: "a layer can hold at most \(outsideValue - 1) polygons")
+                                    problem: "a layer can hold at most \(maxPolygons) polygons")
         }
         // With more than one worker, the search for overlapping polygons starts now, beside the serial edge table
         // and row lists and then the row workers, so that it fills time that would otherwise be idle.
@@ -441,11 +441,7 @@ struct Query: @unchecked Sendable {  // read-only pointers into immutable arrays
 
     /// The answer a constant entry gives (a polygon, or -1 for outside); meaningless for other entries.
     @inline(__always)
-    func constantAnswer(_ e: UInt32) -> Int32 {
-        // outsideValue becomes -1 without a comparison.
-        let payload = e & entryPayloadMask
-        return Int32(bitPattern: payload) &- Int32(bitPattern: (payload &+ 1) >> entryTagShift) &* 0x4000_0000
-    }
+    func constantAnswer(_ e: UInt32) -> Int32 { Int32(bitPattern: e) &- 1 }
 
     /// Entry `code` (0–2) of the answer table of the summary starting at word `line`. The table (words 5
     /// and 6) is read as Int32s, little-endian as on every platform this runs on: entry t is Int32 2·line + 10 + t.
@@ -532,7 +528,7 @@ struct Query: @unchecked Sendable {  // read-only pointers into immutable arrays
             if groups[0] & starMarker != 0 { groups += starRecordWords }
             return evaluateLeaf(groups, groups[0], px, py)
         }
-        return value == outsideValue ? -1 : Int32(value)
+        return constantAnswer(e)
     }
 }
 

@@ -12,7 +12,8 @@ import GeoCore
 // local edge are constant over the bucket; the lowest one containing it is stored with the bucket.
 //
 // Grid entries are 32 bits: the top two bits say what the rest is.
-//   00: a constant answer (polygon index, or `outsideValue` for outside everything)
+//   00: a constant answer: polygon index + 1, or 0 (`outsideValue`) for outside everything, so that the entry
+//       less one is the answer, -1 for outside (see `constantEntry`)
 //   01: a leaf: its number n; its summary is words 8n ..< 8n + 8 of `summaries` (one 64-byte cache line)
 //   10: a 4 × 4 sub-grid: index of its 16 entries in `nodes`
 // A leaf's summary answers most points without looking at an edge: the leaf's box is cut into
@@ -37,7 +38,11 @@ import GeoCore
 
 @usableFromInline let entryTagShift: UInt32 = 30
 @usableFromInline let entryPayloadMask: UInt32 = 0x3FFF_FFFF
-@usableFromInline let outsideValue: UInt32 = 0x3FFF_FFFF
+@usableFromInline let outsideValue: UInt32 = 0
+/// The grid entry of a bucket lying wholly inside `polygon` (-1: outside every polygon).
+@inline(__always) func constantEntry(_ polygon: Int32) -> UInt32 { UInt32(bitPattern: polygon &+ 1) }
+/// The most polygons a layer may hold: constant entries keep polygon + 1 below the tag bits.
+let maxPolygons = Int(entryPayloadMask) - 1
 @usableFromInline let leafTag: UInt32 = 1
 @usableFromInline let nodeTag: UInt32 = 2
 /// Micro-cells per side of a leaf's summary; 144 two-bit codes fill five words.
@@ -222,7 +227,7 @@ struct IndexBuilder {
                 }
                 let localRange = colStart[c]..<colStart[c + 1]
                 if localRange.isEmpty {
-                    rowEntries[c] = inside.min().map { UInt32($0) } ?? outsideValue
+                    rowEntries[c] = constantEntry(inside.min() ?? -1)
                     continue
                 }
                 state.x0 = geometry.minX + Double(c) * geometry.w
@@ -287,7 +292,7 @@ struct IndexBuilder {
 
     func emit(_ state: BucketState, depth: Int, into chunk: inout BuildChunk, scratch: inout LeafScratch) -> UInt32 {
         if state.local.isEmpty {
-            return state.constant >= 0 ? UInt32(state.constant) : outsideValue
+            return constantEntry(state.constant)
         }
         let m = geometry.margin
         if state.local.count > parameters.maxLeafEdges && depth < parameters.maxDepth
