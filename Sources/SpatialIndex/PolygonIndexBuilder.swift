@@ -585,8 +585,17 @@ struct IndexBuilder {
                     // (ties to the answer met first); cells of any other answer (a fourth polygon meeting in the leaf)
                     // are decided at the edges like marked cells.
                     var slotOfAnswer = (0, 1, 2, 3, 3, 3, 3, 3)
-                    // A leaf one edge alone crosses has two answers, one each side: entry 0 gets the left one.
-                    if answerCount == 2, let edge = loneEdge(state) {
+                    // A leaf one edge alone crosses has two answers, one each side: entry 0 gets the left one. When the
+                    // edge passes so near a corner that no unmarked cell lies on one side (or on either), the sides'
+                    // answers come from points inside the leaf near its corners.
+                    if answerCount < 2, let edge = loneEdge(state),
+                       let sides = sideAnswers(of: edge, in: state, groups: groups, inset: (mw / 4, mh / 4)) {
+                        for r in 0..<runCount { runs[r].answer = tally[runs[r].answer].answer == sides.left ? 0 : 1 }
+                        tally[0] = (sides.left, 0)
+                        tally[1] = (sides.right, 0)
+                        answerCount = 2
+                        splitLine = microLine(edge)
+                    } else if answerCount == 2, let edge = loneEdge(state) {
                         let center = (state.x0 + (Double(runs[0].mask.trailingZeroBitCount) + 0.5) * mw,
                                       state.y0 + (Double(runs[0].row) + 0.5) * mh)
                         splitLine = microLine(edge)
@@ -653,6 +662,21 @@ struct IndexBuilder {
             x < state.x0 - reach || x > state.x1 + reach || y < state.y0 - reach || y > state.y1 + reach
         }
         return beyond(ax, ay) && beyond(bx, by) ? (ax, ay, bx, by) : nil
+    }
+
+    /// The leaf's answers left and right of a lone edge, each evaluated at a point near a corner of the leaf (moved
+    /// `inset` inwards) strictly on that side; nil when the edge leaves no corner on a side.
+    func sideAnswers(of edge: (ax: Double, ay: Double, bx: Double, by: Double), in state: BucketState,
+                     groups: UnsafePointer<UInt64>, inset: (Double, Double)) -> (left: Int32, right: Int32)? {
+        var left: Int32?, right: Int32?
+        for (x, y) in [(state.x0 + inset.0, state.y0 + inset.1), (state.x1 - inset.0, state.y0 + inset.1),
+                       (state.x0 + inset.0, state.y1 - inset.1), (state.x1 - inset.0, state.y1 - inset.1)] {
+            let side = orientationSign(edge.ax, edge.ay, edge.bx, edge.by, x, y)
+            if side > 0 && left == nil { left = evaluateLeaf(groups, groups[0], x, y) }
+            if side < 0 && right == nil { right = evaluateLeaf(groups, groups[0], x, y) }
+        }
+        guard let left, let right else { return nil }
+        return (left, right)
     }
 
     /// The line through a → b in the batch query's micro-cell frame: a u + b v + c, positive left of a → b,
