@@ -25,7 +25,7 @@ import Testing
     /// Whether the leaf holding (x, y) got a star record.
     static func isStar(_ index: PolygonIndex, at x: Double, _ y: Double) -> Bool {
         let (bucket, _) = BucketArithmetic(index.geometry).bucketAndMicroCell(x, y)
-        let entry = index.grid[bucket]
+        let entry = index.grid[Int(bucket)]
         guard entry >> entryTagShift == leafTag else { return false }
         let offset = Int(index.summaries.base[Int(entry & entryPayloadMask) * summaryWords + arenaOffsetWord] & 0xFFFF_FFFF)
         return index.arena.base[offset] & starMarker != 0

@@ -109,10 +109,10 @@ import TestSupport
         for x in xs {
             for y in ys {
                 let (bucket, cell) = frame.bucketAndMicroCell(x, y)
-                #expect(bucket >= 0 && bucket < gridCount && cell >= 0 && cell < microSide * microSide, "(\(x), \(y))")
+                #expect(bucket < gridCount && cell < microSide * microSide, "(\(x), \(y))")
                 let inside = x >= g.minX && x <= g.maxX && y >= g.minY && y <= g.maxY
-                if !inside && bucket >= 0 && bucket < gridCount {
-                    #expect(index.grid[bucket] == outsideValue, "(\(x), \(y)) off the grid but in bucket \(bucket)")
+                if !inside && bucket < gridCount {
+                    #expect(index.grid[Int(bucket)] == outsideValue, "(\(x), \(y)) off the grid but in bucket \(bucket)")
                 }
             }
         }
@@ -121,7 +121,9 @@ import TestSupport
     @Test func bucketArithmeticHelpersAreExact() {
         // Every micro-cell column of the largest grid the builder makes.
         let largest = (BuildParameters().maxGridSide + 2) * microSide
-        #expect((0..<largest).allSatisfy { dividedByMicroSide($0) == $0 / microSide })
+        #expect((0..<largest).allSatisfy { bucketOfMicroColumn(Double($0)) == Double($0 / microSide) })
+        #expect([0.0, 0.4, 0.5, 0.6, 1.5, 2.5, -0.5, 49_175.5].map(roundedToInteger) == [0, 0, 0, 1, 2, 2, -0.0, 49_176])
+        #expect([0.0, 1, 143, 16_793_603].map(lowWord) == [0, 1, 143, 16_793_603])
         for v in [0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.999999, 12.0, 4095.5, 49_000.75] {
             let f = floorOfSmall(v)
             // Ties may round down: an integer v may give v - 1 (a point on a cell side).
