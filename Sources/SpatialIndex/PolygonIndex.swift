@@ -393,20 +393,25 @@ struct Query: @unchecked Sendable {  // read-only pointers into immutable arrays
                         pending[pendingCount] = i
                         pendingCount &+= code & (code &>> 1)  // code 3: decide at the edges
                     }
-                    // In a leaf one edge alone crosses, a point clearly off that edge's line takes its side's answer.
+                    // In a leaf one edge alone crosses, a point clearly off that edge's line (a u + b v + c, see
+                    // `IndexBuilder.microLine`, positive on the side of answer entry 0) takes its side's answer; the
+                    // others get their leaf's offset in the arena (the low half of the word holding c).
                     var stillPending = 0
                     for p in 0..<pendingCount {
                         let i = pending[p], k = leaves[i], base = line[i]
-                        let d = lineSide(base, arithmetic.microU(xs[k]), arithmetic.microV(ys[k]))
+                        let lastWord = summaries[base &+ arenaOffsetWord]
+                        let d = highFloat(summaries[base &+ 4]) * arithmetic.microU(xs[k])
+                            + highFloat(summaries[base &+ 6]) * arithmetic.microV(ys[k]) + highFloat(lastWord)
                         answers[k] = tableAnswer(line: base, code: d > 0 ? 0 : 1)
                         pending[stillPending] = i
-                        stillPending &+= abs(d) > lineBand ? 0 : 1  // NaN (no such edge) is never clear
+                        leafOffset[stillPending] = Int(lastWord & 0xFFFF_FFFF)
+                        // Branch-free: the sign of lineBand - |d| (a leaf with no lone edge keeps a zero line, d = 0).
+                        stillPending &+= 1 &- Int(truncatingIfNeeded: (lineBand - abs(d)).bitPattern >> 63)
                     }
                     pendingCount = stillPending
-                    // Leaf offsets, then the leaves' first words (a star record or the edge groups' header) in a loop
-                    // of loads, then star sectors, then the edge tests.
+                    // The leaves' first words (a star record or the edge groups' header) in a loop of loads, then star
+                    // sectors, then the edge tests.
                     let head = codeWords
-                    for p in 0..<pendingCount { leafOffset[p] = Int(summaries[line[pending[p]] &+ arenaOffsetWord] & 0xFFFF_FFFF) }
                     for p in 0..<pendingCount { head[p] = arena[leafOffset[p]] }
                     // Star leaves (a record before the groups): the point's sector by a few orientation tests.
                     // Points too near a ray, and points of other leaves, are decided at the edges.
@@ -468,13 +473,6 @@ struct Query: @unchecked Sendable {  // read-only pointers into immutable arrays
         let sectors = left & ~next & rays
         let certain = clear & rays == rays && sectors != 0 && sectors & (sectors &- 1) == 0
         return (UnsafeRawPointer(record + 6).assumingMemoryBound(to: Int32.self)[sectors.trailingZeroBitCount & 3], certain)
-    }
-
-    /// The line of the summary at word `line` (a u + b v + c, see `IndexBuilder.microLine`) at micro-cell
-    /// coordinates (u, v): positive on the side of answer entry 0; NaN when no single edge crosses the leaf.
-    @inline(__always)
-    func lineSide(_ line: Int, _ u: Double, _ v: Double) -> Double {
-        highFloat(summaries[line &+ 4]) * u + highFloat(summaries[line &+ 6]) * v + highFloat(summaries[line &+ 7])
     }
 
     /// The summary's answer for micro-cell `micro` of leaf `leaf`, or `needsEdges`.

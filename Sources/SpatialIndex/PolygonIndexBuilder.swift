@@ -25,7 +25,8 @@ import GeoCore
 //              the low half
 //   high halves of words 4, 6, 7: for a leaf one edge alone crosses (see `loneEdge`), that edge's line
 //              a u + b v + c in the micro-cell frame as three Floats, positive on the side of answer entry 0 (else
-//              c is NaN); a code-3 point clearly off the line (|value| > `lineBand`) takes its side's entry.
+//              all three are zero, so no point is clear of it); a code-3 point clearly off the line (|value| >
+//              `lineBand`) takes its side's entry.
 // The edge groups decide the points in micro-cells an edge comes near; one or more groups of ≤ 64 candidates,
 // each group contiguous in `arena`:
 //   word 0: edge count | breakpoint count << 32
@@ -552,7 +553,7 @@ struct IndexBuilder {
         var table: (Int32, Int32, Int32) = (-1, -1, -1)
         // Every cell starts at code 3 (decide at the edges); runs whose answer has an entry get its code.
         var codes: (UInt64, UInt64, UInt64, UInt64, UInt64) = (~0, ~0, ~0, ~0, UInt64(UInt32.max))
-        var splitLine = (a: Float(0), b: Float(0), c: Float.nan)
+        var splitLine = (a: Float(0), b: Float(0), c: Float(0))
         withUnsafeBytes(of: &touched) { touchedRaw in
             scratch.runs.withUnsafeMutableBufferPointer { runs in
                 scratch.tally.withUnsafeMutableBufferPointer { tally in
