@@ -410,9 +410,10 @@ struct IndexBuilder {
             }
             scratch.breaks.sort { $0.y < $1.y }
             // Breakpoints at the same y combine; those cancelling out (a vertex where the outline goes on
-            // upward or downward) disappear.
+            // upward or downward) disappear. (By index: iterating the array while writing to it copies it.)
             var w = 0
-            for b in scratch.breaks {
+            for r in scratch.breaks.indices {
+                let b = scratch.breaks[r]
                 if w > 0 && scratch.breaks[w - 1].y == b.y { scratch.breaks[w - 1].mask ^= b.mask } else { scratch.breaks[w] = b; w += 1 }
             }
             scratch.breaks.removeLast(scratch.breaks.count - w)
