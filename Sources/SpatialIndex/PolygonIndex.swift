@@ -33,13 +33,14 @@ import GeoCore
 /// Where three or four cells meet at a vertex inside a leaf (a "star": nothing else near), a point sent to the
 /// edges is first placed in its sector by three or four orientation tests against the rays, from one cache line.
 /// Most points are thus answered by two table reads and arithmetic; batches are processed in passes that keep
-/// many cache misses in flight. No allocation per query.
+/// many cache misses in flight (a point's summary line is prefetched as soon as its grid entry is read). No
+/// allocation per query.
 ///
 /// Measured (release, this project's 2-core machines, which other work shares: ±30 %): the 19,799-cell
 /// Jiaxing 500 m grid builds in about 40 ms on two threads and assigns 1,000,000 clustered incidents in about
-/// 6 ms on two threads (11 % of the points reach the edges, more than half of those decided by star sectors),
-/// identical to shapely's `within` for every point; see Benchmarks/README.md for side-by-side figures. For a
-/// batch of a few thousand points the build costs more than the queries; build once, query often.
+/// 5 ms on two threads (11 % of the points reach the edges, most of those decided by lone-edge lines and star
+/// sectors), identical to shapely's `within` for every point; see Benchmarks/README.md for side-by-side figures.
+/// For a batch of a few thousand points the build costs more than the queries; build once, query often.
 public struct PolygonIndex: Sendable {
     let edges: EdgeTable
     let geometry: GridGeometry
