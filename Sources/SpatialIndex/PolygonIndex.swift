@@ -293,7 +293,7 @@ public struct PolygonIndex: Sendable {
 /// huge pages, and a block larger than glibc ever keeps for reuse (32 MiB: such blocks are mapped afresh for every
 /// result) to be mapped now, in one call. A result of 10,000,000 answers otherwise takes 10,000 page faults of about
 /// 1.6 µs each on this project's machines, a tenth of the assignment's time; and even with huge pages, the two workers
-/// faulting the same fresh block at once took 65 ms where mapping it first and then assigning took 56 (at 1,000,000
+/// faulting the same fresh block at once took 65 ms where mapping it first and then assigning took 53 (at 1,000,000
 /// the block is reused memory, and mapping it first only costs). Advice only: without either the block works the same.
 func prepareFreshMemory(_ block: UnsafeMutableRawBufferPointer) {
     let hugePage = 2 << 20, page = 4096
@@ -545,8 +545,8 @@ struct BucketArithmetic {
     /// Coordinates are clamped to lowX ... highX (lowY ... highY), a quarter of a micro-cell inside the border's
     /// outer corners, so that rounding never takes a clamped point off the bordered grid.
     let lowX: Double, highX: Double, lowY: Double, highY: Double
-    /// x · scaleX - shiftX is the micro-cell column, counted from the border's outer corner, less a half; adding
-    /// 1.5 × 2^52 rounds it to the column (see `floorOfSmall`). The same for y.
+    /// x · scaleX - shiftX is the micro-cell column, counted from the border's outer corner, less a half; rounding
+    /// it to the nearest integer gives the column (see `roundedToInteger`). The same for y.
     let scaleX: Double, scaleY: Double, shiftX: Double, shiftY: Double
     /// Buckets per row of the bordered grid.
     let rows: Double
