@@ -118,6 +118,21 @@ import TestSupport
         }
     }
 
+    /// A result block of 32 MiB or more is mapped ahead of the workers' writes (`prepareFreshMemory`): its answers
+    /// must be those of the same points in small batches, to the last one.
+    @Test func largeResultsEqualSmallBatches() throws {
+        let cells = Self.squareTiling(columns: 9, rows: 7, cell: 0.01)
+        let index = try PolygonIndex(layer: cells)
+        let sample = Self.probes(cells, seed: 33, random: 4000)
+        let small = index.assign(x: sample.map(\.x), y: sample.map(\.y), threads: 2)
+        let repeats = (32 << 20) / (4 * sample.count) + 1
+        let xs = [[Double]](repeating: sample.map(\.x), count: repeats).flatMap { $0 }
+        let ys = [[Double]](repeating: sample.map(\.y), count: repeats).flatMap { $0 }
+        let large = index.assign(x: xs, y: ys, threads: 2)
+        #expect(large.count * 4 >= 32 << 20)
+        #expect(large.indices.allSatisfy { large[$0] == small[$0 % small.count] })
+    }
+
     @Test func bucketArithmeticHelpersAreExact() {
         // Every micro-cell column of the largest grid the builder makes.
         let largest = (BuildParameters().maxGridSide + 2) * microSide
