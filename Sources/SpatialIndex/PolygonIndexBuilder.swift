@@ -55,9 +55,10 @@ let arenaOffsetWord = 7
 /// Tuning knobs; defaults chosen by measurement on the 19,799-cell Jiaxing grid (see PolygonIndex docs).
 struct BuildParameters: Sendable {
     /// Top-grid buckets per edge. Fewer buckets build faster, more answer more points from the grid alone. On
-    /// the Jiaxing 500 m grid, against 1.5: 25 % fewer instructions (10 % less time) to build, 9 % more
-    /// instructions (about 10 % more time) per query; 2 builds 12 % slower than 1.5 and queries no faster.
-    var bucketsPerEdge: Double = 1.0
+    /// the Jiaxing 500 m grid (alternating runs in one process, fourth session): 1.25 against 1 queries 5–7 %
+    /// faster on two threads and builds 8 % slower (39.6 against 36.7 ms); 1.1 and 1.2 gain less, 1.5 little more
+    /// for a build 16 % slower. (Second session: 2 builds 12 % slower than 1.5 and queries no faster.)
+    var bucketsPerEdge: Double = 1.25
     var maxGridSide = 4096
     /// A bucket with more local edges than this is split 4 × 4. On the Jiaxing 500 m grid, against 12: 12 % fewer
     /// instructions to build (717M against 813M, one thread) and 1 % fewer per query (the few leaves along
