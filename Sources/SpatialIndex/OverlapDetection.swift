@@ -368,9 +368,11 @@ func overlappingBoxPairs(_ boxes: [BoundingBox]) -> [(Int, Int)] {
     let all = boxes.reduce(BoundingBox.empty) { $0.union($1) }
     guard !all.isEmpty, boxes.count > 1 else { return [] }
     let side = max(1, min(1024, Int(Double(boxes.count).squareRoot())))
-    let w = all.width > 0 ? all.width / Double(side) : 1, h = all.height > 0 ? all.height / Double(side) : 1
-    func column(_ x: Double) -> Int { min(side - 1, max(0, Int((x - all.minX) / w))) }
-    func row(_ y: Double) -> Int { min(side - 1, max(0, Int((y - all.minY) / h))) }
+    // Multiplications, not divisions (this runs for every box and candidate pair); any monotone cell formula does,
+    // as long as the same one places the boxes and the pairs.
+    let perX = all.width > 0 ? Double(side) / all.width : 1, perY = all.height > 0 ? Double(side) / all.height : 1
+    func column(_ x: Double) -> Int { min(side - 1, max(0, Int((x - all.minX) * perX))) }
+    func row(_ y: Double) -> Int { min(side - 1, max(0, Int((y - all.minY) * perY))) }
     var start = [Int](repeating: 0, count: side * side + 1)
     for b in boxes where !b.isEmpty {
         for r in row(b.minY)...row(b.maxY) { for c in column(b.minX)...column(b.maxX) { start[r * side + c + 1] += 1 } }
