@@ -721,8 +721,12 @@ struct LeafScratch {
 /// Sorts and removes repeats, in place.
 func sortAndDedup(_ a: inout [Int32]) {
     a.sort()
+    // By index: iterating the array while writing to it would copy it.
     var w = 0
-    for v in a where w == 0 || a[w - 1] != v { a[w] = v; w += 1 }
+    for r in a.indices where w == 0 || a[w - 1] != a[r] {
+        a[w] = a[r]
+        w += 1
+    }
     a.removeLast(a.count - w)
 }
 
