@@ -304,10 +304,14 @@ func prepareFreshMemory(_ block: UnsafeMutableRawBufferPointer) {
         _ = madvise(aligned, end - start, MADV_HUGEPAGE)
     }
     let first = (Int(bitPattern: base) + page - 1) & ~(page - 1), last = (Int(bitPattern: base) + block.count) & ~(page - 1)
-    if block.count >= 32 << 20, last > first, let pages = UnsafeMutableRawPointer(bitPattern: first) {
+    if block.count >= mappedAheadBytes, last > first, let pages = UnsafeMutableRawPointer(bitPattern: first) {
         _ = madvise(pages, last - first, MADV_POPULATE_WRITE)
     }
 }
+
+/// The size from which `prepareFreshMemory` maps a block ahead: glibc's largest threshold for serving a block from
+/// reusable memory rather than a fresh mapping.
+let mappedAheadBytes = 32 << 20
 
 /// A raw pointer that may cross into concurrently running closures writing disjoint parts.
 struct SendablePointer<T>: @unchecked Sendable {
@@ -388,8 +392,8 @@ struct Query: @unchecked Sendable {  // read-only pointers into immutable arrays
                         answers[k] = constantAnswer(e)
                         if e >> entryTagShift == leafTag { leaves[leafCount] = k; leafCount += 1 }
                     }
-                    // The word of each leaf point's summary holding its micro-cell's code, in a loop of loads
-                    // alone, so that as many as possible are in flight at once.
+                    // The word of each leaf point's summary holding its micro-cell's code (its line was prefetched
+                    // above), in a loop of loads alone, so that any still on their way overlap.
                     for i in 0..<leafCount {
                         let k = leaves[i]
                         line[i] = Int(entries[k] & entryPayloadMask) &* summaryWords
@@ -549,7 +553,7 @@ struct BucketArithmetic {
     /// it to the nearest integer gives the column (see `roundedToInteger`). The same for y.
     let scaleX: Double, scaleY: Double, shiftX: Double, shiftY: Double
     /// Buckets per row of the bordered grid.
-    let rows: Double
+    let rowLength: Double
 
     init(_ geometry: GridGeometry) {
         let side = Double(microSide)
@@ -563,7 +567,7 @@ struct BucketArithmetic {
         highY = cornerY + (Double((geometry.ny + 2) * microSide) - 0.75) / scaleY
         shiftX = cornerX * scaleX + 0.5
         shiftY = cornerY * scaleY + 0.5
-        rows = Double(geometry.nx + 2)
+        rowLength = Double(geometry.nx + 2)
     }
 
     /// The bucket of the bordered grid and the micro-cell within it, by arithmetic alone: positions are
@@ -579,7 +583,7 @@ struct BucketArithmetic {
         let gx = roundedToInteger(cx * scaleX - shiftX), gy = roundedToInteger(cy * scaleY - shiftY)
         let ix = bucketOfMicroColumn(gx), iy = bucketOfMicroColumn(gy)
         let side = Double(microSide)
-        return (lowWord(iy * rows + ix), lowWord((gy - iy * side) * side + (gx - ix * side)))
+        return (lowWord(iy * rowLength + ix), lowWord((gy - iy * side) * side + (gx - ix * side)))
     }
 
     /// `bucketAndMicroCell` of `count` points into `buckets` and `cells`. On this project's machines the loop runs
@@ -621,12 +625,10 @@ let lineBand = 0.016
 /// edges.
 let starBand = 0.016
 
-/// ⌊v⌋ for 0 <= v < 2^31 without the range checks of `Int(_:)`: adding 1.5 × 2^52 rounds to an integer
-/// (ties to even, so an integer v may give v - 1: a point on a cell side, which either cell answers).
+/// ⌊v⌋ for 0 <= v < 2^31 without the range checks of `Int(_:)`: v - 0.5 rounded to the nearest integer (ties to
+/// even, so an integer v may give v - 1: a point on a cell side, which either cell answers).
 @inline(__always)
-func floorOfSmall(_ v: Double) -> Int {
-    Int(Int32(truncatingIfNeeded: ((v - 0.5) + 0x1.8p52).bitPattern))
-}
+func floorOfSmall(_ v: Double) -> Int { Int(lowWord(v - 0.5)) }
 
 /// The nearest integer to v (ties to even), for |v| < 2^51: adding 1.5 × 2^52 leaves no bits below the units.
 @inline(__always) func roundedToInteger(_ v: Double) -> Double { (v + 0x1.8p52) - 0x1.8p52 }
@@ -639,7 +641,8 @@ func floorOfSmall(_ v: Double) -> Int {
     return roundedToInteger(g * (1 / side) - (side - 1) / (2 * side))
 }
 
-/// An integer 0 <= v < 2^31 held in a Double, as a UInt32: the low word of v + 1.5 × 2^52.
+/// The nearest integer to v (ties to even), for -0.5 <= v < 2^31, as a UInt32 without the range checks of
+/// `UInt32(_:)`: the low word of v + 1.5 × 2^52.
 @inline(__always) func lowWord(_ v: Double) -> UInt32 { UInt32(truncatingIfNeeded: (v + 0x1.8p52).bitPattern) }
 
 /// A summary code's marker for "decide at the edges"; never a polygon index or -1.

@@ -125,11 +125,11 @@ import TestSupport
         let index = try PolygonIndex(layer: cells)
         let sample = Self.probes(cells, seed: 33, random: 4000)
         let small = index.assign(x: sample.map(\.x), y: sample.map(\.y), threads: 2)
-        let repeats = (32 << 20) / (4 * sample.count) + 1
+        let repeats = mappedAheadBytes / (4 * sample.count) + 1
         let xs = [[Double]](repeating: sample.map(\.x), count: repeats).flatMap { $0 }
         let ys = [[Double]](repeating: sample.map(\.y), count: repeats).flatMap { $0 }
         let large = index.assign(x: xs, y: ys, threads: 2)
-        #expect(large.count * 4 >= 32 << 20)
+        #expect(large.count * 4 >= mappedAheadBytes)
         #expect(large.indices.allSatisfy { large[$0] == small[$0 % small.count] })
     }
 
