@@ -136,8 +136,10 @@ import TestSupport
     @Test func bucketArithmeticHelpersAreExact() {
         // Every micro-cell column of the largest grid the builder makes.
         let largest = (BuildParameters().maxGridSide + 2) * microSide
-        #expect((0..<largest).allSatisfy { bucketOfMicroColumn(Double($0)) == Double($0 / microSide) })
-        #expect([0.0, 0.4, 0.5, 0.6, 1.5, 2.5, -0.5, 49_175.5].map(roundedToInteger) == [0, 0, 0, 1, 2, 2, -0.0, 49_176])
+        #expect((0..<largest).allSatisfy { bucketOfMicroColumn(UInt64($0)) == UInt64($0 / microSide) })
+        // And beyond: the multiplication is exact up to 2^17, and fails soon after (so the bound is not loose).
+        #expect((0..<(1 << 17)).allSatisfy { bucketOfMicroColumn(UInt64($0)) == UInt64($0 / microSide) })
+        #expect(!(0..<(1 << 18)).allSatisfy { bucketOfMicroColumn(UInt64($0)) == UInt64($0 / microSide) })
         #expect([0.0, 1, 143, 16_793_603].map(lowWord) == [0, 1, 143, 16_793_603])
         for v in [0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.999999, 12.0, 4095.5, 49_000.75] {
             let f = floorOfSmall(v)
