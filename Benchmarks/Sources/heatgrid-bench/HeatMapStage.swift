@@ -44,7 +44,7 @@ func heatMapStage(longitude: [Double], latitude: [Double], cellsExtent: Bounding
     var stage = HeatMapStage()
     let canvas = squareCanvas(over: cellsExtent, pixels: 2048)
     let radius = 1_000.0
-    let whole = try median(max(repeats, 7)) {
+    let whole = try median(max(repeats, 7), spanning: 1) {
         try renderHeatMap(longitude: longitude, latitude: latitude, canvas: canvas, radius: radius, threads: 2)
     }
     let wholeOne = try median(repeats) {
