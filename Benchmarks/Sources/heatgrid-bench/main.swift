@@ -122,7 +122,7 @@ defer { try? FileManager.default.removeItem(atPath: scratch) }
 
 let stages = args.stages
 // The whole command as a user runs it.
-let whole = try stages.contains("assign") ? median(3) {
+let whole = try stages.contains("assign") ? median(3, spanning: 3) {
     try run(args.heatgrid, ["assign", "--cells", cellsPath, "--incidents", csvPath, "--out", scratch + "/assigned.csv",
                             "--counts", scratch + "/counts.csv", "--threads", "2"])
 } : nil
