@@ -167,7 +167,8 @@ let table = csv.result.table
 if stages.contains("assign"), let whole {
     // Index and assignment, points already parsed.
     let index = try median(args.repeats, spanning: 2) { try PolygonIndex(layer: cells.result.polygons, threads: 2) }
-    let assignment = median(max(args.repeats, 11), spanning: 2) {
+    // Over the same span of time as the peer's three runs (at least 2 s, at most 30 s).
+    let assignment = median(max(args.repeats, 11), spanning: min(30, max(2, 3 * peer("strtree_query_within")))) {
         index.result.assign(x: table.longitude, y: table.latitude, threads: 2)
     }
     let assignOne = median(args.repeats, spanning: 1) { index.result.assign(x: table.longitude, y: table.latitude, threads: 1) }
