@@ -37,8 +37,8 @@ import GeoCore
 /// allocation per query.
 ///
 /// Measured (release, this project's 2-core machines, which other work shares: ±30 %): the 19,799-cell
-/// Jiaxing 500 m grid builds in about 45 ms on two threads and assigns 1,000,000 clustered incidents in about
-/// 4.5–5 ms on two threads (11 % of the points reach the edges, most of those decided by lone-edge lines and star
+/// Jiaxing 500 m grid builds in about 40 ms on two threads and assigns 1,000,000 clustered incidents in about
+/// 4–4.5 ms on two threads (11 % of the points reach the edges, most of those decided by lone-edge lines and star
 /// sectors), identical to shapely's `within` for every point; see Benchmarks/README.md for side-by-side figures.
 /// For a batch of a few thousand points the build costs more than the queries; build once, query often.
 public struct PolygonIndex: Sendable {
