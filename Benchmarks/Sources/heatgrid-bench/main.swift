@@ -42,23 +42,11 @@ struct Arguments {
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
-/// Median wall time of `repeats` runs of `body`, and the last result.
-func median<T>(_ repeats: Int, _ body: () throws -> T) rethrows -> (seconds: Double, result: T) {
-    var times: [Double] = []
-    var result: T?
-    for _ in 0..<repeats {
-        let start = now()
-        result = try body()
-        times.append(now() - start)
-    }
-    return (times.sorted()[times.count / 2], result!)
-}
-
 /// Median wall time of runs of `body` repeated for at least `seconds` (and at least `repeats` runs), and the last
 /// result. These VMs have slow bursts of about a second (400 back-to-back assignments of 1,000,000 points: medians of
 /// 20-run windows moved between 4.4 and 6.1 ms): a peer's three runs of a second each average over them, while
 /// eleven runs of 5 ms can all fall into one. Timing a fast stage over a span like the peer's keeps the ratio fair.
-func median<T>(_ repeats: Int, spanning seconds: Double, _ body: () throws -> T) rethrows -> (seconds: Double, result: T) {
+func median<T>(_ repeats: Int, spanning seconds: Double = 0, _ body: () throws -> T) rethrows -> (seconds: Double, result: T) {
     var times: [Double] = []
     var result: T?
     let start = now()
