@@ -592,7 +592,7 @@ struct BucketArithmetic {
     /// `bucketAndMicroCell` of `count` points into `buckets` and `cells`. On this project's machines the loop runs
     /// two points per instruction (SSE2, the products of 32-bit values by PMULUDQ): 1.5 ms per million points on one
     /// thread against 2.2 ms when the bucket and cell were also worked out in floating point (which kept the two
-    /// floating-point adders busy), about 8 % of the whole query.
+    /// floating-point adders busy); the whole query is about 8 % faster for it.
     func bucketsAndMicroCells(_ xs: UnsafePointer<Double>, _ ys: UnsafePointer<Double>, count: Int,
                               buckets: UnsafeMutablePointer<UInt32>, cells: UnsafeMutablePointer<UInt32>) {
         for k in 0..<count { (buckets[k], cells[k]) = bucketAndMicroCell(xs[k], ys[k]) }
