@@ -118,7 +118,7 @@ import TestSupport
         }
     }
 
-    /// A result block of 32 MiB or more is mapped ahead of the workers' writes (`prepareFreshMemory`): its answers
+    /// A result block of 32 MiB or more is mapped ahead of the workers' writes (`FreshBlock`): its answers
     /// must be those of the same points in small batches, to the last one.
     @Test func largeResultsEqualSmallBatches() throws {
         let cells = Self.squareTiling(columns: 9, rows: 7, cell: 0.01)
