@@ -5,6 +5,7 @@
 //   GeoCore ─ geometry value types, JSON values, features
 //   AtomicOutput ─ write-to-temporary-then-rename
 //   DecimalText ─ decimal digits to the correctly rounded double (shared by the byte-level parsers)
+//   FreshMemory ─ kernel advice for large buffers written for the first time (huge pages, mapping ahead)
 //   Projection ─ transverse Mercator (metres for radii and cell sizes)
 //   GeoJSON ─ byte-level reader, streaming RFC 7946 writer
 //   Incidents ─ incident table, CSV reader with rejects, sample generator
@@ -37,10 +38,11 @@ let package = Package(
         .target(name: "GeoCore"),
         .target(name: "AtomicOutput"),
         .target(name: "DecimalText"),
+        .target(name: "FreshMemory"),
         .target(name: "Projection", dependencies: ["GeoCore"]),
         .target(name: "GeoJSON", dependencies: ["GeoCore", "AtomicOutput", "DecimalText"]),
-        .target(name: "Incidents", dependencies: ["GeoCore", "AtomicOutput", "DecimalText"]),
-        .target(name: "SpatialIndex", dependencies: ["GeoCore"]),
+        .target(name: "Incidents", dependencies: ["GeoCore", "AtomicOutput", "DecimalText", "FreshMemory"]),
+        .target(name: "SpatialIndex", dependencies: ["GeoCore", "FreshMemory"]),
         .target(name: "Render", dependencies: ["GeoCore", "Projection", "AtomicOutput"]),
         .target(name: "Grid", dependencies: ["GeoCore", "Projection", "GEOSBridge"]),
         .target(name: "GEOSBridge", dependencies: ["GeoCore", "CGEOS"]),
@@ -49,7 +51,7 @@ let package = Package(
         .target(
             name: "HeatGridKit",
             dependencies: [
-                "GeoCore", "AtomicOutput", "Projection", "GeoJSON", "Incidents",
+                "GeoCore", "AtomicOutput", "FreshMemory", "Projection", "GeoJSON", "Incidents",
                 "SpatialIndex", "Render", "Grid", "GEOSBridge", "ImageBridge", "LayerCheck",
             ]
         ),
@@ -61,6 +63,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["GeoCore"], path: "Tests/TestSupport"),
         .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore", "TestSupport"]),
         .testTarget(name: "DecimalTextTests", dependencies: ["DecimalText"]),
+        .testTarget(name: "FreshMemoryTests", dependencies: ["FreshMemory"]),
         .testTarget(name: "AtomicOutputTests", dependencies: ["AtomicOutput", "TestSupport"]),
         .testTarget(name: "ProjectionTests", dependencies: ["Projection", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "GeoJSONTests", dependencies: ["GeoJSON", "TestSupport"], resources: [.copy("Fixtures")]),

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import FreshMemory
 import GeoCore
 import Incidents
 import SpatialIndex
@@ -214,8 +215,9 @@ func writeAssignment(table: IncidentTable, assignment: [Int32], cellIDs: [String
     let widestCell = quotedIDs.map(\.count).max() ?? 0
     let chunkCount = (table.count + chunkRows - 1) / chunkRows
     let lanes = max(1, min(threads, 8))
-    // Two sets of buffers: while one set's chunks are formatted, the other's are written.
-    let buffers = FormatBuffers(count: 2 * lanes)
+    // Two sets of buffers: while one set's chunks are formatted, the other's are written. Each starts with room for
+    // a chunk of rows with ids of up to 16 bytes.
+    let buffers = FormatBuffers(count: 2 * lanes, capacity: max(1 << 16, min(chunkRows, table.count) * (16 + widestCell + 2)))
     try writeAtomically(to: path) { out in
         try out.write("id,cell_id\n")
         let file = SendableBox(out)
@@ -271,16 +273,23 @@ private final class FormatBuffers: @unchecked Sendable {
     let capacity: UnsafeMutablePointer<Int>
     let used: UnsafeMutablePointer<Int>
 
-    init(count: Int) {
+    init(count: Int, capacity initialCapacity: Int) {
         self.count = count
         bytes = .allocate(capacity: count)
         capacity = .allocate(capacity: count)
         used = .allocate(capacity: count)
         for k in 0..<count {
-            (bytes + k).initialize(to: .allocate(capacity: 1 << 20))
-            (capacity + k).initialize(to: 1 << 20)
+            (bytes + k).initialize(to: Self.freshBuffer(initialCapacity))
+            (capacity + k).initialize(to: initialCapacity)
             (used + k).initialize(to: 0)
         }
+    }
+
+    /// Megabytes written once per batch and then reused: huge pages save most of their page faults.
+    private static func freshBuffer(_ capacity: Int) -> UnsafeMutablePointer<UInt8> {
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        FreshMemory.adviseHugePages(UnsafeMutableRawBufferPointer(start: buffer, count: capacity))
+        return buffer
     }
 
     deinit {
@@ -294,7 +303,7 @@ private final class FormatBuffers: @unchecked Sendable {
     private func reserve(lane: Int, _ needed: Int, keeping kept: Int) {
         guard needed > capacity[lane] else { return }
         let larger = max(needed, capacity[lane] * 2)
-        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
+        let grown = Self.freshBuffer(larger)
         grown.update(from: bytes[lane], count: kept)
         bytes[lane].deallocate()
         bytes[lane] = grown

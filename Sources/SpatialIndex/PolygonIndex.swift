@@ -2,6 +2,7 @@ import Foundation
 import Dispatch
 import Glibc
 import GeoCore
+import FreshMemory
 
 /// Says which polygon of a layer each point falls in: the point-in-polygon core of cell assignment.
 ///
@@ -308,11 +309,10 @@ public struct PolygonIndex: Sendable {
     public var gridSize: (columns: Int, rows: Int) { (geometry.nx, geometry.ny) }
 }
 
-/// A block just allocated for writing, whose pages the kernel may not have mapped yet. A result of 10,000,000
-/// answers otherwise takes 10,000 page faults of about 1.6 µs each on this project's machines, a tenth of the
-/// assignment's time; and even with huge pages, two workers faulting the same fresh block at once took 65 ms where
-/// mapping it first and then assigning took 53. (At 1,000,000 the block is reused memory, and mapping it first
-/// only costs.) Advice only: without it the block works the same.
+/// A result block just allocated, whose pages the kernel may not have mapped yet. A result of 10,000,000 answers
+/// otherwise takes 10,000 page faults of about 1.6 µs each on this project's machines, a tenth of the assignment's
+/// time; and even with huge pages, two workers faulting the same fresh block at once took 65 ms where mapping it
+/// first and then assigning took 53. (At 1,000,000 the block is reused memory, and mapping it first only costs.)
 struct FreshBlock: @unchecked Sendable {  // workers map disjoint byte ranges
     let block: UnsafeMutableRawBufferPointer
 
@@ -322,26 +322,12 @@ struct FreshBlock: @unchecked Sendable {  // workers map disjoint byte ranges
     /// reusable memory rather than a fresh mapping.
     var isMappedAhead: Bool { block.count >= mappedAheadBytes }
 
-    /// Asks the kernel to back the whole 2 MiB pages inside the block with transparent huge pages.
-    func adviseHugePages() {
-        let hugePage = 2 << 20
-        guard let base = block.baseAddress else { return }
-        let start = (Int(bitPattern: base) + hugePage - 1) & ~(hugePage - 1)
-        let end = (Int(bitPattern: base) + block.count) & ~(hugePage - 1)
-        if end > start, let aligned = UnsafeMutableRawPointer(bitPattern: start) {
-            _ = madvise(aligned, end - start, MADV_HUGEPAGE)
-        }
-    }
+    func adviseHugePages() { FreshMemory.adviseHugePages(block) }
 
-    /// Maps the whole pages inside `bytes` (offsets into the block) now, in one call.
+    /// Maps the pages of `bytes` (offsets into the block) now.
     func mapAhead(_ bytes: Range<Int>) {
-        let page = 4096
-        guard let base = block.baseAddress, !bytes.isEmpty else { return }
-        let first = (Int(bitPattern: base) + bytes.lowerBound + page - 1) & ~(page - 1)
-        let last = (Int(bitPattern: base) + bytes.upperBound) & ~(page - 1)
-        if last > first, let pages = UnsafeMutableRawPointer(bitPattern: first) {
-            _ = madvise(pages, last - first, MADV_POPULATE_WRITE)
-        }
+        guard !bytes.isEmpty else { return }
+        FreshMemory.mapNow(UnsafeMutableRawBufferPointer(rebasing: block[bytes]))
     }
 }
 
