@@ -243,8 +243,12 @@ public struct PolygonIndex: Sendable {
                     query.run(xs.pointer, ys.pointer, out.pointer, 0..<count)
                     return
                 }
-                // More chunks than workers, so a worker that finishes early takes another.
-                let chunks = workers * 4
+                // More chunks than workers, so a worker that finishes early takes another: at least four each, and
+                // for large batches chunks of about 65,536 points (half a millisecond), so that the workers end
+                // together even when one of them first maps a fresh result (below). At 10,000,000 points, 152
+                // chunks instead of 8: 1.4–1.6 ms faster (fastest of 30) in alternating runs; at 1,000,000 (14
+                // instead of 8) no change.
+                let chunks = workers * max(4, count / (workers << 16))
                 @Sendable func chunk(_ k: Int) -> Range<Int> { (count * k / chunks)..<(count * (k + 1) / chunks) }
                 // A block mapped ahead: its first chunk now, the rest by the first worker while the others start on
                 // the first chunks. Zeroing the new pages (4 ms for 10,000,000 answers) then delays no worker for
