@@ -1,7 +1,7 @@
 import Glibc
 
 /// Advice to the kernel for large buffers about to be written for the first time: the column arrays of a parsed
-/// file, the index's arrays, an assignment's result, the output's format buffers.
+/// file, an assignment's result, the output's format buffers.
 ///
 /// A fresh page costs a page fault when first written: about 2.5 µs per 4 KiB on this project's machines
 /// (zeroing, accounting), so 40 MB of new columns cost some 25 ms of one core. Backed by a transparent huge page

@@ -39,7 +39,7 @@ import FreshMemory
 ///
 /// Measured (release, this project's 2-core machines, which other work shares: ±30 %): the 19,799-cell
 /// Jiaxing 500 m grid builds in about 40 ms on two threads and assigns 1,000,000 clustered incidents in about
-/// 4–4.5 ms on two threads (11 % of the points reach the edges, most of those decided by lone-edge lines and star
+/// 4 ms on two threads (9 % of the points reach the edges, most of those decided by lone-edge lines and star
 /// sectors), identical to shapely's `within` for every point; see Benchmarks/README.md for side-by-side figures.
 /// For a batch of a few thousand points the build costs more than the queries; build once, query often.
 public struct PolygonIndex: Sendable {
@@ -237,9 +237,9 @@ public struct PolygonIndex: Sendable {
                 let ys = SendablePointer(UnsafeMutablePointer(mutating: y.baseAddress!))
                 let out = SendablePointer(result.baseAddress!)
                 let workers = max(1, min(threads, count / 4096 + 1))
-                let mapsAhead = fresh?.isMappedAhead ?? false
+                let mappedAhead = fresh.flatMap { $0.isMappedAhead ? $0 : nil }
                 if workers == 1 {
-                    if mapsAhead { fresh!.mapAhead(0..<count * 4) }
+                    mappedAhead?.mapAhead(0..<count * 4)
                     query.run(xs.pointer, ys.pointer, out.pointer, 0..<count)
                     return
                 }
@@ -253,11 +253,11 @@ public struct PolygonIndex: Sendable {
                 // A block mapped ahead: its first chunk now, the rest by the first worker while the others start on
                 // the first chunks. Zeroing the new pages (4 ms for 10,000,000 answers) then delays no worker for
                 // long: alternating in one process, two threads' median 1–3.7 ms better in four trials of five.
-                let mappingTasks = mapsAhead ? 1 : 0
-                if mapsAhead { fresh!.mapAhead(0..<chunk(0).upperBound * 4) }
+                let mappingTasks = mappedAhead == nil ? 0 : 1
+                mappedAhead?.mapAhead(0..<chunk(0).upperBound * 4)
                 DispatchQueue.concurrentPerform(iterations: mappingTasks + chunks) { i in
-                    if i < mappingTasks {
-                        fresh!.mapAhead(chunk(0).upperBound * 4..<count * 4)
+                    if let mappedAhead, i < mappingTasks {
+                        mappedAhead.mapAhead(chunk(0).upperBound * 4..<count * 4)
                     } else {
                         query.run(xs.pointer, ys.pointer, out.pointer, chunk(i - mappingTasks))
                     }
