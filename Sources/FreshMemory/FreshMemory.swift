@@ -12,12 +12,12 @@ import Glibc
 /// none to give, every buffer works the same.
 public enum FreshMemory {
     /// Bytes per transparent huge page on x86-64 and (4 KiB-page) arm64.
-    public static let hugePageBytes = 2 << 20
+    static let hugePageBytes = 2 << 20
     static let pageBytes = 4096
 
     /// The whole pages of `pageSize` bytes inside the `count` bytes from address `start`, as addresses; empty when
     /// there are none.
-    public static func wholePages(start: Int, count: Int, pageSize: Int) -> Range<Int> {
+    static func wholePages(start: Int, count: Int, pageSize: Int) -> Range<Int> {
         let first = (start + pageSize - 1) & ~(pageSize - 1)
         let end = (start + count) & ~(pageSize - 1)
         return end > first ? first..<end : first..<first

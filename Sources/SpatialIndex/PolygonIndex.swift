@@ -397,8 +397,9 @@ struct Query: @unchecked Sendable {  // read-only pointers into immutable arrays
                     var leafCount = 0, descentCount = 0
                     for k in 0..<n {
                         let e = grid[Int(buckets[k])]
-                        // Also the entry itself, for the passes below (`entry(answer:)`): one store less per point
-                        // than an array of entries, 3–8 % faster in alternating runs in one process.
+                        // The constant answer; for a leaf it stands for the entry, which the passes below recover
+                        // (`entry(answer:)`): one store less per point than an array of entries, 3–8 % faster in
+                        // alternating runs in one process.
                         answers[k] = constantAnswer(e)
                         leaves[leafCount] = k
                         let isLeaf = Int(e >> entryTagShift) & 1
