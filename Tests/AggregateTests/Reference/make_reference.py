@@ -54,7 +54,7 @@ SEED = 20260105
 # Grid geometry in integer micro-degrees so every coordinate is exact in decimal text.
 LON0_U, LAT0_U, STEP_U = 120_700_000, 30_700_000, 5_000
 NCOLS, NROWS = 6, 5
-PARENTS = [("P0", "东片", 0, 2), ("P1", "中片", 2, 4), ("P2", "西片", 4, 6)]  # id, name, first col, end col
+PARENTS = [("P0", "西片", 0, 2), ("P1", "中片", 2, 4), ("P2", "东片", 4, 6)]  # id, name, first col, end col
 
 N_ROWS_TOTAL = 3000
 EDGE_GAP_U = 1  # a point must be more than 1 micro-degree (1e-6 degree) from every grid line
@@ -439,7 +439,7 @@ cells agree between shapely, integer arithmetic and the parent polygons.
 | File | Rows | What it is |
 |---|---|---|
 | `cells.geojson` | 30 features | RFC 7946 FeatureCollection, 6 columns × 5 rows of 0.005° squares, west edge lon 120.70, south edge lat 30.70 (grid 120.70–120.73 × 30.70–30.725). Counter-clockwise rings, at most 6 decimals. Properties `cell_id` `C-R<row>-C<col>` (row 0 is the **north** row, col 0 the west column), `name` `网格 R<row>C<col>`, `parent` `P0`/`P1`/`P2`. |
-| `parents.geojson` | 3 features | The union rectangles of column pairs: `P0` cols 0–1 (lon 120.70–120.71), `P1` cols 2–3 (120.71–120.72), `P2` cols 4–5 (120.72–120.73), full grid height. Properties `id`, `name` (`P0` 东片, `P1` 中片, `P2` 西片 — names as specified for the fixture; note P0 is geographically the *western* pair). |
+| `parents.geojson` | 3 features | The union rectangles of column pairs: `P0` cols 0–1 (lon 120.70–120.71), `P1` cols 2–3 (120.71–120.72), `P2` cols 4–5 (120.72–120.73), full grid height. Properties `id`, `name` (`P0` 西片, `P1` 中片, `P2` 东片: west to east). |
 | `incidents.csv` | {totals['rows']} data rows | `id,lon,lat,time,category`. Points uniform over lon {deg_text(BOX_W_U)}–{deg_text(BOX_E_U)}, lat {deg_text(BOX_S_U)}–{deg_text(BOX_N_U)} (~10 % outside every cell), 6 decimals, never within 1e-6° of any grid line (resampled). |
 | `expected_cell_category_week.csv` | {len(ccw)} rows | `cell_id,category,week,count`; non-zero groups only, sorted by cell_id, category, week (plain string order). |
 | `expected_parent_week.csv` | {len(pw)} rows | `parent_id,week,count`; same incidents, all categories, rolled up to the parents. |
