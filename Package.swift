@@ -5,10 +5,13 @@
 //   GeoCore ─ geometry value types, JSON values, features
 //   AtomicOutput ─ write-to-temporary-then-rename
 //   DecimalText ─ decimal digits to the correctly rounded double (shared by the byte-level parsers)
+//   Parallel ─ work split over threads (results in index order)
 //   FreshMemory ─ kernel advice for large buffers written for the first time (huge pages, mapping ahead)
 //   Projection ─ transverse Mercator (metres for radii and cell sizes)
 //   GeoJSON ─ byte-level reader, streaming RFC 7946 writer
-//   Incidents ─ incident table, CSV reader with rejects, sample generator
+//   Incidents ─ incident table, CSV reader with rejects, time formats and zones, sample generator
+//   Aggregate ─ counts by cell × category × period as mergeable reductions; category files; period comparison
+//   Stats ─ statistics on counts (concentration: Lorenz, Gini, generalized Gini)
 //   SpatialIndex ─ point-in-polygon core
 //   Render ─ canvas, kernel density, colour maps, outlines
 //   Grid ─ generated square/hex grids clipped to boundaries (GEOS through GEOSBridge)
@@ -39,9 +42,12 @@ let package = Package(
         .target(name: "AtomicOutput"),
         .target(name: "DecimalText"),
         .target(name: "FreshMemory"),
-        .target(name: "Projection", dependencies: ["GeoCore"]),
+        .target(name: "Parallel"),
+        .target(name: "Projection", dependencies: ["GeoCore", "Parallel"]),
         .target(name: "GeoJSON", dependencies: ["GeoCore", "AtomicOutput", "DecimalText"]),
         .target(name: "Incidents", dependencies: ["GeoCore", "AtomicOutput", "DecimalText", "FreshMemory"]),
+        .target(name: "Aggregate", dependencies: ["Incidents", "Parallel", "AtomicOutput", "GeoCore", "GeoJSON"]),
+        .target(name: "Stats"),
         .target(name: "SpatialIndex", dependencies: ["GeoCore", "FreshMemory"]),
         .target(name: "Render", dependencies: ["GeoCore", "Projection", "AtomicOutput"]),
         .target(name: "Grid", dependencies: ["GeoCore", "Projection", "GEOSBridge"]),
@@ -51,7 +57,7 @@ let package = Package(
         .target(
             name: "HeatGridKit",
             dependencies: [
-                "GeoCore", "AtomicOutput", "FreshMemory", "Projection", "GeoJSON", "Incidents",
+                "GeoCore", "AtomicOutput", "FreshMemory", "Projection", "GeoJSON", "Incidents", "Aggregate", "Stats", "Parallel",
                 "SpatialIndex", "Render", "Grid", "GEOSBridge", "ImageBridge", "LayerCheck",
             ]
         ),
@@ -64,10 +70,13 @@ let package = Package(
         .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore", "TestSupport"]),
         .testTarget(name: "DecimalTextTests", dependencies: ["DecimalText"]),
         .testTarget(name: "FreshMemoryTests", dependencies: ["FreshMemory"]),
+        .testTarget(name: "ParallelTests", dependencies: ["Parallel"]),
         .testTarget(name: "AtomicOutputTests", dependencies: ["AtomicOutput", "TestSupport"]),
         .testTarget(name: "ProjectionTests", dependencies: ["Projection", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "GeoJSONTests", dependencies: ["GeoJSON", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "IncidentsTests", dependencies: ["Incidents", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "AggregateTests", dependencies: ["Aggregate", "Incidents", "TestSupport"], exclude: ["Reference"]),
+        .testTarget(name: "StatsTests", dependencies: ["Stats", "TestSupport"]),
         .testTarget(name: "SpatialIndexTests", dependencies: ["SpatialIndex", "GEOSBridge", "GeoJSON", "TestSupport"]),
         .testTarget(name: "GridTests", dependencies: ["Grid", "GEOSBridge", "GeoCore", "Projection", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "TestSupport"], exclude: ["Reference"]),

@@ -18,11 +18,10 @@ public struct AssignJob: Sendable {
     public var countsPath: String?
     /// Where rejected rows go; defaults to the output path with `.rejects.csv` for its extension.
     public var rejectsPath: String?
-    public var csvOptions = IncidentCSVOptions()
+    /// How the incidents are read (columns, encoding, times, datum, filters).
+    public var incidents = IncidentOptions()
     public var threads = PolygonIndex.defaultThreadCount
     public var validation = LayerValidation.reject
-    /// The incidents' datum as declared (`--datum`); `nil`: not declared, taken as WGS-84.
-    public var incidentDatum: Datum?
     /// The cell layer's datum as declared (`--boundary-datum`); `nil`: not declared, taken as WGS-84.
     public var layerDatum: Datum?
     /// A coarser layer the counts roll up into, written to `parentCountsPath` as `parent_id,name,count`.
@@ -41,6 +40,12 @@ public struct AssignJob: Sendable {
         public let assigned: Int
         public let outside: Int
         public let rejected: Int
+        /// Rows left out by `--since`, `--until` or `--category`.
+        public let filteredOut: Int
+        /// Assigned rows whose time was missing or unreadable (kept: `assign` does not need times).
+        public let timeless: Int
+        /// How the file's times were read, when it has a time column.
+        public let timeFormat: String?
         public let cellCount: Int
         /// Input indices of cells repaired with GEOS MakeValid (`--repair`).
         public let repairedCells: [Int]
@@ -74,59 +79,14 @@ public struct AssignJob: Sendable {
     /// whole job) give.
     public func run(progress: (String) -> Void = { _ in }) throws -> Report {
         let started = DispatchTime.now().uptimeNanoseconds
-        func seconds(since start: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         var timings = Timings()
-        let (incidentsPath, csvOptions) = (self.incidentsPath, self.csvOptions)
-        let reading = BackgroundTask { () throws -> IncidentReadResult in
-            do { return try IncidentCSVReader.read(path: incidentsPath, options: csvOptions) } catch {
-                throw HeatGridError("\(error)")
-            }
-        }
-        progress("reading cells from \(cellsPath) and incidents from \(incidentsPath)")
-        let cellsStart = DispatchTime.now().uptimeNanoseconds
-        let loaded = Result {
-            try BoundaryLayer.load(path: cellsPath, idField: idField, nameField: nil, validation: validation,
-                                   threads: threads)
-        }
-        let parseCellsSeconds = seconds(since: cellsStart)
-        // An index error would lose to an error in the incidents anyway, so the index is not built then.
-        var built: Result<PolygonIndex, any Error>?
-        var indexSeconds = 0.0
-        if case .success(let layer) = loaded, !reading.hasFailed {
-            progress("indexing \(layer.count) cells")
-            let indexStart = DispatchTime.now().uptimeNanoseconds
-            built = Result {
-                do { return try PolygonIndex(layer: layer.polygons, threads: threads) } catch {
-                    throw HeatGridError("\(cellsPath): \(error)")
-                }
-            }
-            indexSeconds = seconds(since: indexStart)
-        }
-        if !reading.isFinished { progress("reading incidents from \(incidentsPath)") }
-        let (read, parseIncidentsSeconds) = reading.wait()
-        let layer = try loaded.get()
-        let incidents = try read.get()
-        guard let built else { preconditionFailure("the index is built whenever both files were read") }
-        let index = try built.get()
-        timings.record("parse_cells", seconds: parseCellsSeconds)
-        timings.record("parse_incidents", seconds: parseIncidentsSeconds)
-        timings.record("index", seconds: indexSeconds)
-        timings.record("cells_and_incidents_wall", seconds: seconds(since: started))
-
-        var table = incidents.table
-        let fromDatum = incidentDatum ?? .wgs84, toDatum = layerDatum ?? .wgs84
-        if fromDatum != toDatum {
-            // Points are far cheaper to convert than the layer's polygons.
-            progress("converting \(incidents.kept) incidents from \(fromDatum.rawValue) to \(toDatum.rawValue), the cells' datum")
-            try timings.measure("datum") {
-                try DatumConversion.convert(longitudes: &table.longitude, latitudes: &table.latitude,
-                                            from: fromDatum, to: toDatum)
-            }
-        }
-        progress("assigning \(incidents.kept) incidents")
-        let assignment = timings.measure("assign") {
-            index.assign(x: table.longitude, y: table.latitude, threads: threads)
-        }
+        let loaded = try AssignedIncidents.load(
+            cellsPath: cellsPath, idField: idField, incidentsPath: incidentsPath, incidents: incidents,
+            layerDatum: layerDatum, needsTime: false, validation: validation, threads: threads, timings: &timings,
+            progress: progress)
+        let (layer, index, read, assignment) = (loaded.cells, loaded.index, loaded.incidents, loaded.assignment)
+        let table = read.table
+        let fromDatum = incidents.declaredDatum, toDatum = layerDatum ?? .wgs84
         let (perCell, outside) = timings.measure("aggregate") { index.counts(of: assignment) }
         let inOverlaps = index.overlappingPairs.isEmpty
             ? 0 : index.overlapAffectedCount(x: table.longitude, y: table.latitude, assignment: assignment)
@@ -134,8 +94,8 @@ public struct AssignJob: Sendable {
         // Only when a datum was left undeclared can the two be offset without the user knowing. The check looks
         // at the coordinates as read (`incidents.table`, kept unconverted) and only feeds a warning, so it runs
         // alongside the writing, which leaves a core idle while the file system works.
-        let datumCheck = incidentDatum == nil || layerDatum == nil
-            ? BackgroundTask { [asRead = incidents.table] in
+        let datumCheck = incidents.datum == nil || layerDatum == nil
+            ? BackgroundTask { [asRead = read.asRead] in
                 DatumOffsetCheck.check(longitude: asRead.longitude, latitude: asRead.latitude,
                                        incidentDatum: fromDatum, layerDatum: toDatum, index: index)
             }
@@ -145,7 +105,7 @@ public struct AssignJob: Sendable {
             try writeAssignment(table: table, assignment: assignment, cellIDs: layer.ids, to: assignedPath,
                                 threads: threads)
             if let countsPath { try writeCounts(cellIDs: layer.ids, counts: perCell, to: countsPath) }
-            if incidents.rejected > 0 { try incidents.writeRejects(to: effectiveRejectsPath) }
+            _ = try read.writeRejects(to: effectiveRejectsPath)
         }
         var unparented: Int?
         if let parents, let parentCountsPath {
@@ -171,13 +131,15 @@ public struct AssignJob: Sendable {
             finding = try result.get()
             timings.record("datum_check", seconds: checkSeconds)
         }
-        timings.record("wall", seconds: seconds(since: started))
+        timings.record("wall", seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
         let assigned = perCell.reduce(0, +)
         // The invariant the whole tool is built around; a failure here is a bug, never bad input.
-        precondition(assigned + outside + incidents.rejected == incidents.rowsRead, "an incident was lost or counted twice")
-        return Report(rowsRead: incidents.rowsRead, assigned: assigned, outside: outside, rejected: incidents.rejected,
+        precondition(assigned + outside + read.rejected + read.filteredOut == read.rowsRead,
+                     "an incident was lost or counted twice")
+        return Report(rowsRead: read.rowsRead, assigned: assigned, outside: outside, rejected: read.rejected,
+                      filteredOut: read.filteredOut, timeless: read.timeless, timeFormat: read.timeFormat,
                       cellCount: layer.count, repairedCells: layer.repairedFeatures, overlappingPairs: index.overlappingPairs, pointsInOverlaps: inOverlaps,
-                      rejectsPath: incidents.rejected > 0 ? effectiveRejectsPath : nil,
+                      rejectsPath: read.rejected > 0 ? effectiveRejectsPath : nil,
                       incidentConversion: fromDatum != toDatum ? (fromDatum, toDatum) : nil, datumFinding: finding,
                       unparented: unparented, timings: timings)
     }

@@ -61,9 +61,8 @@ public struct ChoroplethJob: Sendable {
             }
         }
         progress("reading \(incidentsPath)")
-        let incidents = try timings.measure("parse_incidents") {
-            try settings.readIncidents(incidentsPath, besides: outputPath)
-        }
+        let (incidents, rejects) = try settings.readIncidents(incidentsPath, besides: outputPath,
+                                                              needsTime: splitTime != nil, timings: &timings)
         if splitTime != nil && incidents.table.time == nil {
             throw HeatGridError("\(incidentsPath): a change map (--split) needs a time column")
         }
@@ -92,7 +91,7 @@ public struct ChoroplethJob: Sendable {
         var files = try settings.write(map, labelling: overlay ?? cells,
                                        text: mapText(incidents.table.count, labels: overlay?.names), font: font,
                                        to: outputPath, timings: &timings)
-        if let path = incidents.rejectsPath { files.append(path) }
+        if let rejects { files.append(rejects) }
         return Report(rowsRead: incidents.rowsRead, rejected: incidents.rejected, filteredOut: incidents.filteredOut,
                       assigned: incidents.table.count - outside, outside: outside, cellCount: cells.count,
                       breaks: breaks.upperBounds, files: files, timings: timings)

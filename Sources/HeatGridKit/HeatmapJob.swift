@@ -46,9 +46,8 @@ public struct HeatmapJob: Sendable {
                                    validation: settings.validation, threads: settings.threads)
         }
         progress("reading \(incidentsPath)")
-        let incidents = try timings.measure("parse_incidents") {
-            try settings.readIncidents(incidentsPath, besides: outputPath)
-        }
+        let (incidents, rejects) = try settings.readIncidents(incidentsPath, besides: outputPath,
+                                                              needsTime: false, timings: &timings)
         progress("estimating density of \(incidents.table.count) incidents")
         let surface = try estimateDensity(layer: layer, longitude: incidents.table.longitude,
                                           latitude: incidents.table.latitude, weights: incidents.table.weight,
@@ -74,7 +73,7 @@ public struct HeatmapJob: Sendable {
             }
             files += [rasterPath, ESRIASCIIGrid.projectionPath(for: rasterPath)]
         }
-        if let path = incidents.rejectsPath { files.append(path) }
+        if let rejects { files.append(rejects) }
         return Report(rowsRead: incidents.rowsRead, rejected: incidents.rejected, filteredOut: incidents.filteredOut,
                       mapped: incidents.table.count, radius: surface.radius, width: map.image.width,
                       height: map.image.height, breaks: style.classes?.upperBounds, files: files, timings: timings)

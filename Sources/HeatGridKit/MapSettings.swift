@@ -6,10 +6,9 @@ import Render
 /// What every map job shares: how incidents are read and filtered, how the map looks and what it says, and
 /// which extra files go beside the PNG.
 public struct MapSettings: Sendable {
-    public var csvOptions = IncidentCSVOptions()
-    /// Only these categories (names as in the file); `nil` keeps all.
-    public var categories: Set<String>?
-    public var incidentDatum = Datum.wgs84
+    /// How incidents are read, filtered and converted.
+    public var incidents = IncidentOptions()
+    /// The datum of the boundaries or cells (`--boundary-datum`); the incidents are converted to it.
     public var layerDatum = Datum.wgs84
     public var style = HeatMapStyle()
     /// Classes to compute from the values shown (`nil`: a continuous ramp, or the job's default).
@@ -40,10 +39,13 @@ public struct MapSettings: Sendable {
         do { return try ClassBreaks.read(path: breaksPath) } catch { throw HeatGridError("\(error)") }
     }
 
-    /// Reads the incidents as these settings say; rejected rows go next to `outputPath`.
-    func readIncidents(_ path: String, besides outputPath: String) throws -> IncidentInput.Result {
-        try IncidentInput(path: path, csvOptions: csvOptions, categories: categories, incidentDatum: incidentDatum,
-                          layerDatum: layerDatum, rejectsPath: rejectsPath(besides: outputPath)).read()
+    /// Reads the incidents as these settings say (times needed only when `needsTime` or a time filter is set);
+    /// rejected rows go next to `outputPath`, whose path is returned with the result.
+    func readIncidents(_ path: String, besides outputPath: String, needsTime: Bool = false,
+                       timings: inout Timings) throws -> (IncidentOptions.Result, rejectsPath: String?) {
+        let read = try incidents.read(path: path, needsTime: needsTime, layerDatum: layerDatum, threads: threads,
+                                      timings: &timings)
+        return (read, try read.writeRejects(to: rejectsPath(besides: outputPath)))
     }
 
     /// Decorates, encodes and writes the map, then the world file and the breaks when asked; returns the files.

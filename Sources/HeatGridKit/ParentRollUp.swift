@@ -18,10 +18,9 @@ public struct ParentLayer: Sendable {
         self.parentField = parentField
     }
 
-    /// Per parent, in the parent file's order: its id, name and the sum of its cells' counts; and the count of
-    /// incidents in cells that no parent holds (so the totals still add up).
-    func rollUp(cells: BoundaryLayer, counts: [Int], validation: LayerValidation,
-                threads: Int) throws -> (parents: [(id: String, name: String, count: Int)], unparented: Int) {
+    /// The parent layer and, for each cell, the index of its parent in it (-1: no parent holds the cell).
+    func link(cells: BoundaryLayer, validation: LayerValidation,
+              threads: Int) throws -> (parents: BoundaryLayer, parentOf: [Int32]) {
         let parents = try BoundaryLayer.load(path: path, level: level, idField: idField, validation: validation,
                                              threads: threads)
         let keys = parentField.map { field in cells.features.map { $0.properties[field]?.identifierText } }
@@ -30,11 +29,22 @@ public struct ParentLayer: Sendable {
                 LayerLevel(name: "parent", ids: parents.ids, names: parents.names, polygons: parents.polygons),
                 LayerLevel(name: "cell", ids: cells.ids, polygons: cells.polygons, parentKeys: keys),
             ], threads: threads)
-            let rolled = try hierarchy.rollUp(counts: counts)
-            let unparented = zip(hierarchy.links[1], counts).reduce(0) { $0 + ($1.0.parent == nil ? $1.1 : 0) }
-            return (parents.ids.indices.map { (parents.ids[$0], parents.names[$0], rolled[0][$0]) }, unparented)
+            return (parents, hierarchy.links[1].map { Int32($0.parent ?? -1) })
         } catch {
             throw HeatGridError("\(path): \(error)")
         }
+    }
+
+    /// Per parent, in the parent file's order: its id, name and the sum of its cells' counts; and the count of
+    /// incidents in cells that no parent holds (so the totals still add up).
+    func rollUp(cells: BoundaryLayer, counts: [Int], validation: LayerValidation,
+                threads: Int) throws -> (parents: [(id: String, name: String, count: Int)], unparented: Int) {
+        let (parents, parentOf) = try link(cells: cells, validation: validation, threads: threads)
+        var rolled = [Int](repeating: 0, count: parents.count)
+        var unparented = 0
+        for (cell, parent) in parentOf.enumerated() {
+            if parent >= 0 { rolled[Int(parent)] += counts[cell] } else { unparented += counts[cell] }
+        }
+        return (parents.ids.indices.map { (parents.ids[$0], parents.names[$0], rolled[$0]) }, unparented)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GeoCore
+import Parallel
 
 /// Conversions between the three longitude/latitude datums HeatGrid reads: WGS-84, GCJ-02 and BD-09.
 ///
@@ -46,6 +47,36 @@ public enum DatumConversion {
             longitudes[i] = p.x
             latitudes[i] = p.y
         }
+    }
+
+    /// `convert(longitudes:latitudes:from:to:)` on up to `threads` threads (the inverse GCJ-02 iterates the forward
+    /// formula, about 0.1 µs a point: ten million points are worth two cores).
+    public static func convert(longitudes: inout [Double], latitudes: inout [Double], from: Datum, to: Datum,
+                               threads: Int) throws {
+        guard longitudes.count == latitudes.count else {
+            throw DatumConversionError(message: "\(longitudes.count) longitudes but \(latitudes.count) latitudes")
+        }
+        guard from != to else { return }
+        let n = longitudes.count
+        let parts = max(1, min(threads, n / 65_536))
+        longitudes.withUnsafeMutableBufferPointer { lon in
+            latitudes.withUnsafeMutableBufferPointer { lat in
+                let columns = Columns(longitude: lon, latitude: lat)
+                _ = Parallel.map(parts) { k in
+                    for i in Parallel.part(k, of: n, parts: parts) {
+                        let p = convert(Point(x: columns.longitude[i], y: columns.latitude[i]), from: from, to: to)
+                        columns.longitude[i] = p.x
+                        columns.latitude[i] = p.y
+                    }
+                }
+            }
+        }
+    }
+
+    /// Two coordinate columns that threads convert in disjoint parts.
+    private struct Columns: @unchecked Sendable {
+        let longitude: UnsafeMutableBufferPointer<Double>
+        let latitude: UnsafeMutableBufferPointer<Double>
     }
 
     /// Converts many positions, returning them in the same order.

@@ -36,11 +36,7 @@ struct AssignCommand: ParsableCommand {
     @Option(help: "Property holding each cell's id.")
     var idField = "cell_id"
 
-    @Option(help: "Incident CSV file.")
-    var incidents: String
-
-    @Option(help: "Text encoding of the incident file: auto, utf8 or gb18030.")
-    var encoding: IncidentTextEncoding = .auto
+    @OptionGroup var input: IncidentArguments
 
     @Option(name: .customLong("out"), help: "Where to write id,cell_id per incident.")
     var assignedPath: String
@@ -50,9 +46,6 @@ struct AssignCommand: ParsableCommand {
 
     @Option(help: "Where to write rejected rows (default: next to --out, as NAME.rejects.csv).")
     var rejects: String?
-
-    @Option(help: "Datum of the incidents: wgs84 (GPS), gcj02 (Amap, Tencent) or bd09 (Baidu). Default: wgs84.")
-    var datum: Datum?
 
     @Option(help: "Datum of the cell layer: wgs84, gcj02 or bd09 (the shipped geodata is gcj02). Default: wgs84.")
     var boundaryDatum: Datum?
@@ -82,18 +75,16 @@ struct AssignCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            var job = AssignJob(cellsPath: cells, idField: idField, incidentsPath: incidents, assignedPath: assignedPath)
+            var job = AssignJob(cellsPath: cells, idField: idField, incidentsPath: input.incidents, assignedPath: assignedPath)
             job.countsPath = counts
             job.rejectsPath = rejects
-            job.csvOptions.encoding = encoding
-            job.csvOptions.progress = incidentReadProgress()
+            job.incidents = try input.options()
             job.threads = common.threads
             job.validation = common.validation
             job.parents = parents.map {
                 ParentLayer(path: $0, idField: parentIdField, level: parentLevel, parentField: parentField)
             }
             job.parentCountsPath = parentCounts
-            job.incidentDatum = datum
             job.layerDatum = boundaryDatum
             let report = try withProgress { try job.run(progress: $0) }
             common.reportRepairs(report.repairedCells, in: cells)
@@ -133,5 +124,3 @@ struct AssignCommand: ParsableCommand {
         return line
     }
 }
-
-extension IncidentTextEncoding: ExpressibleByArgument {}

@@ -25,9 +25,6 @@ struct ChoroplethCommand: ParsableCommand {
     @Option(help: "Property holding each cell's id.")
     var idField = "cell_id"
 
-    @Option(help: "Incident CSV file.")
-    var incidents: String
-
     @Option(name: .customLong("out"), help: "The PNG to write.")
     var outputPath: String
 
@@ -54,7 +51,7 @@ struct ChoroplethCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            var job = ChoroplethJob(cellsPath: cells, idField: idField, incidentsPath: incidents, outputPath: outputPath)
+            var job = ChoroplethJob(cellsPath: cells, idField: idField, incidentsPath: map.input.incidents, outputPath: outputPath)
             job.value = value
             job.splitTime = split.flatMap(ISO8601Time.unixSeconds)
             job.boundariesPath = boundaries

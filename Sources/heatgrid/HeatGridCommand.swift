@@ -18,8 +18,10 @@ struct HeatGridCommand: ParsableCommand {
 
             `heatgrid <command> --help` shows each command's options and examples.
             """,
+        version: HeatGridVersion.current,
         subcommands: [
-            DemoCommand.self, AssignCommand.self, HeatmapCommand.self, ChoroplethCommand.self, GridCommand.self,
+            DemoCommand.self, AssignCommand.self, SummaryCommand.self, HeatmapCommand.self, ChoroplethCommand.self,
+            GridCommand.self,
             ConvertCommand.self, CheckLayerCommand.self,
         ]
     )

@@ -20,9 +20,6 @@ struct HeatmapCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Incident CSV file.")
-    var incidents: String
-
     @Option(help: "Boundary layer (GeoJSON polygons) drawn under the density.")
     var boundaries: String
 
@@ -56,7 +53,7 @@ struct HeatmapCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            var job = HeatmapJob(incidentsPath: incidents, boundariesPath: boundaries, outputPath: outputPath)
+            var job = HeatmapJob(incidentsPath: map.input.incidents, boundariesPath: boundaries, outputPath: outputPath)
             job.level = level
             job.nameField = nameField.isEmpty ? nil : nameField
             job.settings = try map.settings(common)

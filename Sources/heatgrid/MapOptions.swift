@@ -2,19 +2,12 @@ import Foundation
 import ArgumentParser
 import HeatGridKit
 
-/// Options every map command shares: incidents' encoding, datums and categories, colours and classes, text.
+/// Options every map command shares: how incidents are read, the layer's datum, colours and classes, text.
 struct MapOptions: ParsableArguments {
-    @Option(help: "Text encoding of the incident file: auto, utf8 or gb18030.")
-    var encoding: IncidentTextEncoding = .auto
-
-    @Option(help: "Datum of the incidents: wgs84, gcj02 or bd09.")
-    var datum: Datum = .wgs84
+    @OptionGroup var input: IncidentArguments
 
     @Option(help: "Datum of the boundaries or cells: wgs84, gcj02 or bd09 (the shipped geodata is gcj02).")
     var boundaryDatum: Datum = .wgs84
-
-    @Option(help: "Only incidents of these categories (comma-separated, as written in the file).")
-    var category: String?
 
     @Option(help: "Map width in pixels.")
     var size = 2048
@@ -46,10 +39,6 @@ struct MapOptions: ParsableArguments {
     @Flag(help: "Transparent background (no area fill), for overlay on other maps.")
     var transparent = false
 
-    var categories: Set<String>? {
-        category.map { Set($0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }) }
-    }
-
     var classSpec: ClassSpec? {
         get throws {
             guard let classes else { return nil }
@@ -63,11 +52,8 @@ struct MapOptions: ParsableArguments {
     /// The settings these options and the common ones say.
     func settings(_ common: CommonOptions) throws -> MapSettings {
         var settings = MapSettings()
-        settings.csvOptions.encoding = encoding
-        settings.csvOptions.progress = incidentReadProgress()
-        settings.incidentDatum = datum
+        settings.incidents = try input.options()
         settings.layerDatum = boundaryDatum
-        settings.categories = categories
         settings.style.width = size
         settings.style.transparentBackground = transparent
         if let colormap { settings.style.colorMap = colormap }

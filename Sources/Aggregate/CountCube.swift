@@ -1,0 +1,244 @@
+import Incidents
+import Parallel
+
+/// A clock that turns UTC instants into local wall-clock seconds (the zone periods are counted in).
+public protocol LocalClock: Sendable {
+    func localSeconds(utc: Int64) -> Int64
+}
+
+/// A clock a fixed number of seconds east of UTC.
+public struct FixedOffsetClock: LocalClock {
+    public let offsetSeconds: Int64
+    public init(offsetSeconds: Int64) { self.offsetSeconds = offsetSeconds }
+    @inlinable public func localSeconds(utc: Int64) -> Int64 { utc + offsetSeconds }
+}
+
+/// Incident counts per unit (cell or area) × category × period: a reduction in datashader's sense.
+///
+/// - create: `CountCube(units:categories:periods:)`, all zeros, for a chosen list of periods of one unit;
+/// - append: `add(unit:category:slot:)`, or `append(_:rows:clock:)` for a run of incidents;
+/// - combine: `merge(_:)` adds another cube's counts, even one over other periods (the result holds the union), so
+///   partial cubes from chunks, threads or separate runs merge exactly, in any order (counts are integers);
+/// - finalize: `rolledUp(into:count:)`, `count(unit:category:period:)` and harm-weighted totals from the counts.
+///
+/// Storage is dense: `counts[(slot × categories + category) × units + unit]`, 4 bytes per combination.
+public struct CountCube: Sendable, Equatable {
+    public let unitCount: Int
+    public let categoryCount: Int
+    /// The periods counted, ascending; slot `s` is `periods[s]`.
+    public private(set) var periods: [Period]
+    public private(set) var counts: [UInt32]
+    /// Incidents appended that fell in no counted period (their time was outside every one).
+    public private(set) var outOfPeriods = 0
+    /// Incidents appended without a time (`IncidentTable.missingTime`).
+    public private(set) var timeless = 0
+    /// Incidents appended that lie outside every unit.
+    public private(set) var outside = 0
+
+    /// The slot of each period index from `firstIndex` on (-1: not counted): the per-row lookup.
+    private var slotOfIndex: [Int32]
+    private var firstIndex: Int
+
+    /// An empty cube over `periods` (all of one unit; sorted and deduplicated here).
+    public init(units: Int, categories: Int, periods: [Period]) {
+        precondition(Set(periods.map(\.unit)).count <= 1, "periods of one unit")
+        self.unitCount = units
+        self.categoryCount = categories
+        self.periods = Array(Set(periods)).sorted()
+        self.counts = [UInt32](repeating: 0, count: units * categories * self.periods.count)
+        self.firstIndex = self.periods.first?.index ?? 0
+        self.slotOfIndex = []
+        buildLookup()
+    }
+
+    private mutating func buildLookup() {
+        firstIndex = periods.first?.index ?? 0
+        let span = (periods.last?.index ?? firstIndex - 1) - firstIndex + 1
+        slotOfIndex = [Int32](repeating: -1, count: span)
+        for (slot, period) in periods.enumerated() { slotOfIndex[period.index - firstIndex] = Int32(slot) }
+    }
+
+    public var periodUnit: PeriodUnit? { periods.first?.unit }
+
+    /// The slot of `period`, or nil when it is not counted.
+    public func slot(of period: Period) -> Int? {
+        guard period.unit == periodUnit else { return nil }
+        let k = period.index - firstIndex
+        guard k >= 0, k < slotOfIndex.count, slotOfIndex[k] >= 0 else { return nil }
+        return Int(slotOfIndex[k])
+    }
+
+    @inline(__always)
+    func offset(unit: Int, category: Int, slot: Int) -> Int { (slot * categoryCount + category) * unitCount + unit }
+
+    public mutating func add(unit: Int, category: Int, slot: Int, count: UInt32 = 1) {
+        counts[offset(unit: unit, category: category, slot: slot)] += count
+    }
+
+    /// Appends incidents `rows`: `cell[row]` their unit (negative: outside every unit), `category[row]` their
+    /// category index, `time[row]` their UTC seconds, counted in the period holding `clock`'s local time.
+    public mutating func append<Clock: LocalClock>(cell: UnsafeBufferPointer<Int32>, category: UnsafeBufferPointer<UInt16>,
+                                                   time: UnsafeBufferPointer<Int64>, rows: Range<Int>, clock: Clock) {
+        guard let unit = periodUnit else {
+            // No period is counted: every row with a unit and a time is out of the periods.
+            for row in rows {
+                if cell[row] < 0 { outside += 1 } else if time[row] == IncidentTable.missingTime { timeless += 1 } else {
+                    outOfPeriods += 1
+                }
+            }
+            return
+        }
+        let first = firstIndex, span = slotOfIndex.count, units = unitCount, categories = categoryCount
+        var outside = 0, timeless = 0, outOfPeriods = 0
+        slotOfIndex.withUnsafeBufferPointer { slots in
+            counts.withUnsafeMutableBufferPointer { counts in
+                for row in rows {
+                    let unitIndex = Int(cell[row])
+                    if unitIndex < 0 {
+                        outside += 1
+                        continue
+                    }
+                    let t = time[row]
+                    if t == IncidentTable.missingTime {
+                        timeless += 1
+                        continue
+                    }
+                    let k = unit.index(localSeconds: clock.localSeconds(utc: t)) &- first
+                    // One unsigned comparison tests both ends of the range.
+                    guard UInt(bitPattern: k) < UInt(span) else {
+                        outOfPeriods += 1
+                        continue
+                    }
+                    let slot = Int(slots[k])
+                    if slot < 0 {
+                        outOfPeriods += 1
+                        continue
+                    }
+                    counts[(slot &* categories &+ Int(category[row])) &* units &+ unitIndex] &+= 1
+                }
+            }
+        }
+        self.outside += outside
+        self.timeless += timeless
+        self.outOfPeriods += outOfPeriods
+    }
+
+    /// Adds `other`'s counts and tallies. Both must count the same units and categories; the result counts the
+    /// periods of both.
+    public mutating func merge(_ other: CountCube) {
+        precondition(other.unitCount == unitCount && other.categoryCount == categoryCount, "cubes of one shape")
+        if other.periods != periods {
+            let union = Array(Set(periods).union(other.periods)).sorted()
+            if union != periods {
+                var grown = CountCube(units: unitCount, categories: categoryCount, periods: union)
+                grown.addSlots(of: self)
+                grown.outside = outside
+                grown.timeless = timeless
+                grown.outOfPeriods = outOfPeriods
+                self = grown
+            }
+            addSlots(of: other)
+        } else {
+            counts.withUnsafeMutableBufferPointer { mine in
+                other.counts.withUnsafeBufferPointer { theirs in
+                    for i in mine.indices { mine[i] &+= theirs[i] }
+                }
+            }
+        }
+        outside += other.outside
+        timeless += other.timeless
+        outOfPeriods += other.outOfPeriods
+    }
+
+    /// Adds the counts of `other`'s periods, all of which this cube counts.
+    private mutating func addSlots(of other: CountCube) {
+        let block = unitCount * categoryCount
+        for (theirSlot, period) in other.periods.enumerated() {
+            guard let mySlot = slot(of: period) else { preconditionFailure("merged periods are counted") }
+            for i in 0..<block { counts[mySlot * block + i] &+= other.counts[theirSlot * block + i] }
+        }
+    }
+
+    /// Counts `rows` of incidents in `parts` contiguous parts on as many threads, merged in order; the result is the
+    /// same whatever `parts` is.
+    public static func counting<Clock: LocalClock>(units: Int, categories: Int, periods: [Period], cell: [Int32],
+                                                   category: [UInt16], time: [Int64], clock: Clock,
+                                                   parts: Int) -> CountCube {
+        precondition(cell.count == category.count && cell.count == time.count, "one entry per incident")
+        let n = cell.count
+        let parts = max(1, min(parts, max(1, n)))
+        let partials = Parallel.map(parts) { k in
+            var cube = CountCube(units: units, categories: categories, periods: periods)
+            cell.withUnsafeBufferPointer { cell in
+                category.withUnsafeBufferPointer { category in
+                    time.withUnsafeBufferPointer { time in
+                        cube.append(cell: cell, category: category, time: time,
+                                    rows: Parallel.part(k, of: n, parts: parts), clock: clock)
+                    }
+                }
+            }
+            return cube
+        }
+        var total = partials[0]
+        for partial in partials.dropFirst() { total.merge(partial) }
+        return total
+    }
+
+    // MARK: - Finalize
+
+    /// The count for one unit, category (nil: all categories) and period (0 when the period is not counted).
+    public func count(unit: Int, category: Int?, period: Period) -> Int {
+        guard let slot = slot(of: period) else { return 0 }
+        return count(unit: unit, category: category, slot: slot)
+    }
+
+    public func count(unit: Int, category: Int?, slot: Int) -> Int {
+        if let category { return Int(counts[offset(unit: unit, category: category, slot: slot)]) }
+        var sum = 0
+        for c in 0..<categoryCount { sum += Int(counts[offset(unit: unit, category: c, slot: slot)]) }
+        return sum
+    }
+
+    /// The counts of one category (nil: all) and slot for every unit, in unit order.
+    public func unitCounts(category: Int?, slot: Int) -> [Int] {
+        var result = [Int](repeating: 0, count: unitCount)
+        for c in category.map({ [$0] }) ?? Array(0..<categoryCount) {
+            let base = offset(unit: 0, category: c, slot: slot)
+            for u in 0..<unitCount { result[u] += Int(counts[base + u]) }
+        }
+        return result
+    }
+
+    /// The cube of coarser units: unit `u`'s counts go to `parentOf[u]` (negative: to no parent; those counts stay
+    /// out of the result and are returned as the number of incidents left unparented).
+    public func rolledUp(into parentCount: Int, parentOf: [Int32]) -> (cube: CountCube, unparented: Int) {
+        precondition(parentOf.count == unitCount, "a parent entry per unit")
+        var rolled = CountCube(units: parentCount, categories: categoryCount, periods: periods)
+        rolled.outside = outside
+        rolled.timeless = timeless
+        rolled.outOfPeriods = outOfPeriods
+        var unparented = 0
+        for block in 0..<(periods.count * categoryCount) {
+            for u in 0..<unitCount {
+                let value = counts[block * unitCount + u]
+                let parent = Int(parentOf[u])
+                if parent >= 0 {
+                    rolled.counts[block * parentCount + parent] += value
+                } else {
+                    unparented += Int(value)
+                }
+            }
+        }
+        return (rolled, unparented)
+    }
+
+    /// Every unit summed into one: the whole area.
+    public func total() -> CountCube {
+        rolledUp(into: 1, parentOf: [Int32](repeating: 0, count: unitCount)).cube
+    }
+
+    /// Incidents counted in the cube (every unit, category and period).
+    public var counted: Int { counts.reduce(0) { $0 + Int($1) } }
+}
+
+extension IncidentTimeZone: LocalClock {}
