@@ -3,8 +3,9 @@
 /// Accepted forms: `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM`, `YYYY-MM-DDTHH:MM:SS`, `YYYY-MM-DDTHH:MM:SS.fff` (any number
 /// of fraction digits, truncated to whole seconds), with a space allowed in place of `T`, followed by an optional
 /// offset `Z`, `±HH:MM`, `±HHMM` or `±HH`. Without an offset the time is China Standard Time (Asia/Shanghai,
-/// UTC+8, no daylight saving since 1991). Leap seconds (`:60`) and `24:00` are rejected. Spaces and tabs around
-/// the text are ignored.
+/// UTC+8, no daylight saving since 1991) for `unixSeconds(_:)`, and local to the given zone for
+/// `unixSeconds(_:zone:)` (what the CSV reader uses, with `IncidentCSVOptions.timeZone`). Leap seconds (`:60`)
+/// and `24:00` are rejected. Spaces and tabs around the text are ignored.
 public enum ISO8601Time {
     /// Offset used when the text has none: UTC+8.
     public static let defaultOffsetSeconds: Int64 = 8 * 3600
@@ -128,8 +129,35 @@ public enum ISO8601Time {
         return generalParse(start, end)
     }
 
+    /// Unix seconds for the text, a time without an offset being local to `zone` (an explicit offset wins).
+    public static func unixSeconds(_ text: String, zone: IncidentTimeZone) -> Int64? {
+        var bytes = Array(text.utf8)
+        bytes.append(0)
+        return bytes.withUnsafeBufferPointer { b in
+            parse(b.baseAddress!, b.baseAddress! + (b.count - 1), zone: zone)
+        }
+    }
+
+    /// `parse`, a time without an offset being local to `zone`.
+    @inline(__always)
+    static func parse(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, zone: IncidentTimeZone) -> Int64? {
+        if let parts = fullFormParts(start, end) {
+            return parts.hasOffset ? parts.seconds : zone.utcSeconds(local: parts.seconds)
+        }
+        guard let parts = generalParts(start, end) else { return nil }
+        return parts.hasOffset ? parts.seconds : zone.utcSeconds(local: parts.seconds)
+    }
+
     /// `parse` without the `fullFormSeconds` shortcut (tests compare the two).
     static func generalParse(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> Int64? {
+        generalParts(start, end).map { $0.hasOffset ? $0.seconds : $0.seconds - defaultOffsetSeconds }
+    }
+
+    /// The general parser's answer: Unix seconds when the text has an offset, else local wall-clock seconds
+    /// (seconds since 1970-01-01T00:00 of the local calendar).
+    static func generalParts(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>)
+        -> (seconds: Int64, hasOffset: Bool)?
+    {
         var p = start
         var e = end
         while p < e && DecimalParsing.isBlank(p.pointee) { p += 1 }
@@ -140,7 +168,8 @@ public enum ISO8601Time {
         else { return nil }
         p += 10
         var secondOfDay: Int64 = 0
-        var offset = defaultOffsetSeconds
+        var offset: Int64 = 0
+        var hasOffset = false
         if p < e {
             guard p.pointee == UInt8(ascii: "T") || p.pointee == UInt8(ascii: "t") || p.pointee == UInt8(ascii: " "),
                   e - p >= 6, p[3] == UInt8(ascii: ":"),
@@ -163,9 +192,10 @@ public enum ISO8601Time {
             if p < e {
                 guard let parsed = parseOffset(p, e) else { return nil }
                 offset = parsed
+                hasOffset = true
             }
         }
-        return days(fromCivil: year, month, day) * 86_400 + secondOfDay - offset
+        return (days(fromCivil: year, month, day) * 86_400 + secondOfDay - offset, hasOffset)
     }
 
     /// The commonest form, `YYYY-MM-DDTHH:MM:SS` with no offset, `Z` or `±HH:MM`, filling `[p, e)` exactly and
@@ -173,6 +203,14 @@ public enum ISO8601Time {
     /// gives the same seconds for these texts and decides whether the others are valid).
     @inline(__always)
     static func fullFormSeconds(_ p: UnsafePointer<UInt8>, _ e: UnsafePointer<UInt8>) -> Int64? {
+        guard let parts = fullFormParts(p, e) else { return nil }
+        return parts.hasOffset ? parts.seconds : parts.seconds - defaultOffsetSeconds
+    }
+
+    /// The shortcut behind `fullFormSeconds`: Unix seconds when the text has an offset (`Z` or `±HH:MM`), else
+    /// local wall-clock seconds, which the caller places in a zone.
+    @inline(__always)
+    static func fullFormParts(_ p: UnsafePointer<UInt8>, _ e: UnsafePointer<UInt8>) -> (seconds: Int64, hasOffset: Bool)? {
         let length = e - p
         guard length == 19 || length == 20 || length == 25 else { return nil }
         // Little-endian words: byte k of the text is bits 8k..8k+7.
@@ -195,10 +233,9 @@ public enum ISO8601Time {
         let hour = byte(clockPairs, 0)
         let minute = byte(clockPairs, 3)
         let second = byte(clockPairs, 6)
-        var offset = defaultOffsetSeconds
+        var offset: Int64 = 0
         if length == 20 {
             guard p[19] == UInt8(ascii: "Z") || p[19] == UInt8(ascii: "z") else { return nil }
-            offset = 0
         } else if length == 25 {
             let zone = load(p, 17)  // SS±HH:MM
             let sign = p[19]
@@ -218,7 +255,7 @@ public enum ISO8601Time {
         let dayNumber = table >= 0 && table < tabulatedYears
             ? Int64(monthStartDays[Int(table) * 12 + Int(month) - 1]) + day - 1
             : days(fromCivil: year, month, day)
-        return dayNumber * 86_400 + hour * 3600 + minute * 60 + second - offset
+        return (dayNumber * 86_400 + hour * 3600 + minute * 60 + second - offset, length != 19)
     }
 
     private static let firstTabulatedYear: Int64 = 1970

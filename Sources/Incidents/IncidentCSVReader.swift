@@ -19,10 +19,21 @@ public struct IncidentCSVOptions: Sendable {
     var parallelThresholdBytes = 4 << 20
     /// Updated as the rows are parsed, for a progress bar; nil for none.
     public var progress: ReadProgress?
+    /// How the times are written; nil: detected from the file (see `IncidentCSVReader`).
+    public var timeFormat: IncidentTimeFormat?
+    /// The zone of times written without an offset (every format but epoch times and ISO 8601 with an offset).
+    public var timeZone: IncidentTimeZone
+    /// Whether every row needs a time. When false (the default) a row whose time is missing, empty or unreadable
+    /// is kept with `IncidentTable.missingTime` and counted in `IncidentReadResult.timeless`, and a file without a
+    /// time column reads as before; when true such a row is rejected, a file without a time column is an error,
+    /// and so is a time column whose format cannot be detected.
+    public var timeRequired: Bool
 
     public init(encoding: IncidentTextEncoding = .auto, longitudeColumn: String? = nil,
                 latitudeColumn: String? = nil, idColumn: String? = nil, timeColumn: String? = nil,
-                categoryColumn: String? = nil, weightColumn: String? = nil, parallel: Bool = true) {
+                categoryColumn: String? = nil, weightColumn: String? = nil, parallel: Bool = true,
+                timeFormat: IncidentTimeFormat? = nil, timeZone: IncidentTimeZone = .shanghai,
+                timeRequired: Bool = false) {
         self.encoding = encoding
         self.longitudeColumn = longitudeColumn
         self.latitudeColumn = latitudeColumn
@@ -31,6 +42,9 @@ public struct IncidentCSVOptions: Sendable {
         self.categoryColumn = categoryColumn
         self.weightColumn = weightColumn
         self.parallel = parallel
+        self.timeFormat = timeFormat
+        self.timeZone = timeZone
+        self.timeRequired = timeRequired
     }
 }
 
@@ -61,7 +75,7 @@ public struct IncidentReadError: Error, CustomStringConvertible, Sendable {
     public var description: String { "\(path): \(message)" }
 }
 
-/// What reading an incident file produced. Invariant: `kept + rejected == rowsRead`.
+/// What reading an incident file produced. Invariant: `kept + rejected == rowsRead` (`timeless` rows are kept).
 public struct IncidentReadResult: Sendable {
     public var table: IncidentTable
     /// Data rows read: every row after the header, blank lines excluded.
@@ -72,6 +86,17 @@ public struct IncidentReadResult: Sendable {
     public var header: [String]
     /// The encoding the bytes were decoded with (`.utf8` or `.gb18030`, never `.auto`).
     public var encoding: IncidentTextEncoding
+    /// Kept rows without a time (`IncidentTable.missingTime`): missing, empty or unreadable while times were
+    /// not required. Zero without a time column.
+    public var timeless = 0
+    /// The format the times were read with; nil without a time column, or when none could be detected.
+    public var timeFormat: IncidentTimeFormat?
+    /// The time format for people, saying whether it was detected or given, e.g. `yyyy/M/d H:mm (detected)`,
+    /// `ISO 8601 (detected)`, `d/M/yyyy[ H:mm] (--time-format)`; nil without a time column or time values.
+    public var timeFormatDescription: String?
+    /// Why no time format could be detected (then every time is missing), or a warning that the detected one
+    /// reads only part of the sampled values; nil when all is well.
+    public var timeWarning: String?
 
     public var kept: Int { table.count }
     public var rejected: Int { rejects.count }
@@ -97,29 +122,38 @@ public struct IncidentReadResult: Sendable {
 
 /// Reads incident CSV files: RFC 4180 quoting, LF or CRLF, UTF-8 (with or without BOM) or GB18030.
 ///
-/// Header aliases (case-insensitive, trimmed; the first alias in each list that the header has wins):
-/// longitude `lon, lng, long, longitude, x, 经度`; latitude `lat, latitude, y, 纬度`; id `id, 编号`;
-/// time `time, datetime, timestamp, date, 时间, 发生时间`; category `category, type, 类别, 类型`;
-/// weight `weight, 权重`. Only longitude and latitude are required. Without an id column a row's id is its
-/// 1-based data row number; without a category column every row has category `""`.
+/// Header aliases (case-insensitive, trimmed; the first alias in each list that the header has wins): see
+/// `longitudeAliases` and the lists beside it (English names, and the names Chinese case and dispatch systems
+/// export, such as 经度, 纬度, 警情编号, 报警时间, 警情类别). Only longitude and latitude are required, and time
+/// with `timeRequired`. Without an id column a row's id is its 1-based data row number; without a category column
+/// every row has category `""`.
 ///
 /// Each data row is kept or rejected with the first problem found, checked in this order: quoting, encoding,
 /// field count, longitude, latitude, id, time, category, weight. Blank lines (only spaces, tabs or CR) are
 /// skipped and are not rows. Longitude must be within [-180, 180] and latitude within [-90, 90]; NaN and
-/// infinities are rejected; ids must not be empty; times follow `ISO8601Time`; an empty category is the
-/// category `""`; weights must be finite 32-bit floats.
+/// infinities are rejected; ids must not be empty; an empty category is the category `""`; weights must be
+/// finite 32-bit floats. Times are read in `IncidentCSVOptions.timeFormat`, or in the format detected from the
+/// file (`detectTimeFormat`: up to 4,096 non-empty values sampled from 16 places spread through the file, the
+/// format reading the most of them chosen); an unreadable time rejects its row only with `timeRequired`, else
+/// the row is kept without a time.
 ///
 /// Encoding: under `.auto`, valid UTF-8 is read as UTF-8; bytes that are mostly valid UTF-8 (more than ten valid
 /// multi-byte characters per invalid byte) are read as UTF-8 with the rows holding invalid bytes rejected
 /// ("row is not valid UTF-8"); anything else is converted from GB18030. Under `.utf8` invalid rows are rejected
 /// the same way. Under `.gb18030` bytes iconv cannot convert reject their rows ("row is not valid GB18030").
 public enum IncidentCSVReader {
-    static let longitudeAliases = ["lon", "lng", "long", "longitude", "x", "经度"]
-    static let latitudeAliases = ["lat", "latitude", "y", "纬度"]
-    static let idAliases = ["id", "编号"]
-    static let timeAliases = ["time", "datetime", "timestamp", "date", "时间", "发生时间"]
-    static let categoryAliases = ["category", "type", "类别", "类型"]
-    static let weightAliases = ["weight", "权重"]
+    public static let longitudeAliases = ["lon", "lng", "long", "longitude", "x", "经度", "东经", "gps经度"]
+    public static let latitudeAliases = ["lat", "latitude", "y", "纬度", "北纬", "gps纬度"]
+    public static let idAliases = ["id", "警情编号", "案件编号", "事件编号", "工单编号", "编号", "序号"]
+    /// When occurred before when reported before when registered, specific before generic.
+    public static let timeAliases = [
+        "time", "datetime", "timestamp", "occurred_at", "发生时间", "发案时间", "案发时间", "事发时间", "报警时间",
+        "接警时间", "reported_at", "受理时间", "立案时间", "created_at", "时间", "date", "日期",
+    ]
+    public static let categoryAliases = [
+        "category", "type", "警情类别", "案件类别", "警情类型", "案件类型", "事件类型", "案由", "类别", "类型", "分类",
+    ]
+    public static let weightAliases = ["weight", "权重"]
 
     /// Reads the file at `path` (mapped into memory, not copied, when it is a regular file).
     ///
@@ -257,6 +291,11 @@ public enum IncidentCSVReader {
         var time: Int?
         var category: Int?
         var weight: Int?
+        /// How the time column's values are read, and whether a row without a readable time is rejected.
+        var timeParser = TimeValueParser(format: nil, zone: .utc)
+        var timeRequired = false
+        /// The time format in reject reasons, e.g. `yyyy/M/d H:mm`.
+        var timeShape = ""
     }
 
     static func normalizedName(_ name: String) -> String {
@@ -271,11 +310,13 @@ public enum IncidentCSVReader {
     static func layout(header: [String], options: IncidentCSVOptions, name: String) throws(IncidentReadError) -> Layout {
         let names = header.map(normalizedName)
         let shown = header.joined(separator: ",")
-        func find(_ role: String, explicit: String?, aliases: [String], required: Bool) throws(IncidentReadError) -> Int? {
+        func find(_ role: String, option: String, explicit: String?, aliases: [String], required: Bool)
+            throws(IncidentReadError) -> Int?
+        {
             if let explicit {
                 guard let index = names.firstIndex(of: normalizedName(explicit)) else {
                     throw IncidentReadError(
-                        path: name, message: "the \(role) column '\(explicit)' is not in the header \"\(shown)\"")
+                        path: name, message: "\(option) '\(explicit)' is not in the header \"\(shown)\"")
                 }
                 return index
             }
@@ -285,19 +326,24 @@ public enum IncidentCSVReader {
             if required {
                 throw IncidentReadError(
                     path: name,
-                    message: "no \(role) column in the header \"\(shown)\" (expected one of: "
+                    message: "no \(role) column in the header \"\(shown)\": name it with \(option) (recognised: "
                         + aliases.joined(separator: ", ") + ")")
             }
             return nil
         }
-        let longitude = try find("longitude", explicit: options.longitudeColumn, aliases: longitudeAliases, required: true)!
-        let latitude = try find("latitude", explicit: options.latitudeColumn, aliases: latitudeAliases, required: true)!
+        let longitude = try find("longitude", option: "--lon-column", explicit: options.longitudeColumn,
+                                 aliases: longitudeAliases, required: true)!
+        let latitude = try find("latitude", option: "--lat-column", explicit: options.latitudeColumn,
+                                aliases: latitudeAliases, required: true)!
         return Layout(
             fieldCount: header.count, longitude: longitude, latitude: latitude,
-            id: try find("id", explicit: options.idColumn, aliases: idAliases, required: false),
-            time: try find("time", explicit: options.timeColumn, aliases: timeAliases, required: false),
-            category: try find("category", explicit: options.categoryColumn, aliases: categoryAliases, required: false),
-            weight: try find("weight", explicit: options.weightColumn, aliases: weightAliases, required: false))
+            id: try find("id", option: "--id-column", explicit: options.idColumn, aliases: idAliases, required: false),
+            time: try find("time", option: "--time-column", explicit: options.timeColumn, aliases: timeAliases,
+                           required: options.timeRequired),
+            category: try find("category", option: "--category-column", explicit: options.categoryColumn,
+                               aliases: categoryAliases, required: false),
+            weight: try find("weight", option: "--weight-column", explicit: options.weightColumn,
+                             aliases: weightAliases, required: false))
     }
 
     /// The positions of the longitude and latitude columns in `header` (names as found in the file), chosen
@@ -306,6 +352,8 @@ public enum IncidentCSVReader {
     public static func coordinateColumns(header: [String], options: IncidentCSVOptions = IncidentCSVOptions(),
                                          name: String) throws(IncidentReadError) -> (longitude: Int, latitude: Int)
     {
+        var options = options
+        options.timeRequired = false
         let layout = try layout(header: header, options: options, name: name)
         return (layout.longitude, layout.latitude)
     }
@@ -487,9 +535,36 @@ public enum IncidentCSVReader {
             line += 1
         }
         let header = readHeader(base, start: p, end: end)
-        let layout = try self.layout(header: header.fields, options: options, name: name)
+        var layout = try self.layout(header: header.fields, options: options, name: name)
         let dataStart = header.dataStart
         let firstDataLine = line + header.linesUsed
+        var timeFormat: IncidentTimeFormat? = nil
+        var timeFormatDescription: String? = nil
+        var timeWarning: String? = nil
+        if let column = layout.time {
+            if let given = options.timeFormat {
+                timeFormat = given
+                layout.timeShape = given.description
+                timeFormatDescription = given.description + " (--time-format)"
+            } else {
+                let samples = sampleTimes(base, start: dataStart, end: end, column: column,
+                                          fieldCount: layout.fieldCount)
+                let detection = detectTimeFormat(samples, column: header.fields[column]) { offset in
+                    firstDataLine + ByteScanning.countNewlinesAndQuotes(base + dataStart, offset - dataStart).newlines
+                }
+                if detection.format == nil, let problem = detection.problem, options.timeRequired {
+                    throw IncidentReadError(path: name, message: problem)
+                }
+                timeFormat = detection.format
+                timeWarning = detection.problem
+                if let shape = detection.shape {
+                    layout.timeShape = shape
+                    timeFormatDescription = shape + " (detected)"
+                }
+            }
+            layout.timeParser = TimeValueParser(format: timeFormat, zone: options.timeZone)
+            layout.timeRequired = options.timeRequired
+        }
         options.progress?.begin(bytes: end - dataStart)
         defer { options.progress?.finish() }
 
@@ -545,6 +620,9 @@ public enum IncidentCSVReader {
         }
         result.header = header.fields
         result.encoding = encoding
+        result.timeFormat = timeFormat
+        result.timeFormatDescription = timeFormatDescription
+        result.timeWarning = timeWarning
         return result
     }
 
@@ -557,6 +635,8 @@ public enum IncidentCSVReader {
         var categories = CategoryInterner()
         var rejects: [IncidentReject] = []
         var rowsRead = 0
+        /// Kept rows without a time.
+        var timeless = 0
         /// The physical line of the chunk's first byte and the number of newlines in the chunk.
         var firstLine = 0
         var newlineCount = 0
@@ -672,6 +752,8 @@ public enum IncidentCSVReader {
             longitude: columns.longitude, latitude: columns.latitude, time: layout.time == nil ? nil : columns.time,
             category: columns.category, categoryNames: categoryNames,
             weight: layout.weight == nil ? nil : columns.weight, ids: ids)
-        return IncidentReadResult(table: table, rowsRead: rowsRead, rejects: rejects, header: [], encoding: .utf8)
+        var result = IncidentReadResult(table: table, rowsRead: rowsRead, rejects: rejects, header: [], encoding: .utf8)
+        result.timeless = outputs.reduce(0) { $0 + $1.timeless }
+        return result
     }
 }

@@ -205,6 +205,21 @@ extension IncidentCSVReader {
         return text.count > 60 ? text.prefix(60) + "…" : text
     }
 
+    /// Why the time in field `k` cannot be read (it could not).
+    private static func timeProblem(_ base: UnsafePointer<UInt8>, _ fields: FieldSpans, _ k: Int, layout: Layout)
+        -> String
+    {
+        let text = fieldText(base, fields, k)
+        if text.isEmpty { return "time is empty" }
+        switch layout.timeParser.kind {
+        case .iso: return "time '\(text)' is not a valid ISO 8601 time"
+        case .none: return "time '\(text)' is in no format that was detected"
+        case .excelSerialDays where text == "60":
+            return "time '60' is Excel's fictitious 1900-02-29"
+        default: return "time '\(text)' does not match \(layout.timeShape)"
+        }
+    }
+
     /// Why a number field is unusable, or nil with the value.
     @inline(__always)
     private static func number(_ base: UnsafePointer<UInt8>, _ fields: FieldSpans, _ k: Int, role: String,
@@ -339,12 +354,14 @@ extension IncidentCSVReader {
                 }
                 var seconds: Int64 = 0
                 if let k = layout.time {
-                    if let parsed = ISO8601Time.parse(b + fields.start[k], b + fields.end[k]) {
+                    if let parsed = layout.timeParser.parse(b + fields.start[k], b + fields.end[k]) {
                         seconds = parsed
-                    } else {
-                        let text = fieldText(b, fields, k)
-                        reason = text.isEmpty ? "time is empty" : "time '\(text)' is not a valid ISO 8601 time"
+                    } else if layout.timeRequired {
+                        reason = timeProblem(b, fields, k, layout: layout)
                         break row
+                    } else {
+                        seconds = IncidentTable.missingTime
+                        out.timeless += 1
                     }
                 }
                 var weight: Float = 1

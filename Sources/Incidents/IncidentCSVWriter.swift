@@ -3,8 +3,9 @@ import AtomicOutput
 /// Writing incident tables as CSV that `IncidentCSVReader` reads back to the same table.
 public enum IncidentCSVWriter {
     /// Writes `id,lon,lat[,time],category[,weight]` atomically: longitude and latitude with 7 decimals (about
-    /// 1 cm), times as ISO 8601 with `+08:00`, weights in the shortest form that reads back to the same `Float`.
-    /// The time column is left out when the table has no times (an empty time would not read back).
+    /// 1 cm), times as ISO 8601 with `+08:00` (`IncidentTable.missingTime` as an empty field, which reads back as
+    /// missing), weights in the shortest form that reads back to the same `Float`. The time column is left out
+    /// when the table has no times.
     public static func write(_ table: IncidentTable, to path: String) throws {
         try writeAtomically(to: path) { writer in
             var buffer: [UInt8] = []
@@ -27,7 +28,7 @@ public enum IncidentCSVWriter {
                 CSVText.appendFixed(table.latitude[row], decimals: 7, to: &buffer)
                 if let time = table.time {
                     buffer.append(UInt8(ascii: ","))
-                    ISO8601Time.append(time[row], to: &buffer)
+                    if time[row] != IncidentTable.missingTime { ISO8601Time.append(time[row], to: &buffer) }
                 }
                 buffer.append(UInt8(ascii: ","))
                 buffer.append(contentsOf: categories[Int(table.category[row])])

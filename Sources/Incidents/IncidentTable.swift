@@ -174,7 +174,8 @@ public struct IncidentIDs: Sendable, Equatable {
 /// Incidents as columns (structure of arrays): one entry per incident in every column.
 ///
 /// Longitude/latitude are degrees in the datum of the source (convert with the Projection module's datum
-/// functions as needed). `time` is Unix seconds (UTC) when the source had times. `category[i]` indexes
+/// functions as needed). `time` is Unix seconds (UTC) when the source had times; a row whose time was missing
+/// or unreadable (while times were optional) holds `IncidentTable.missingTime`. `category[i]` indexes
 /// `categoryNames`, which lists names in first-seen order; sources without a category column use the single
 /// name `""`. Ids keep the source's text (see `IncidentIDs`); sources without an id column number rows from 1.
 ///
@@ -188,6 +189,9 @@ public struct IncidentTable: Sendable, Equatable {
     public var categoryNames: [String]
     public var weight: [Float]?
     public private(set) var ids: IncidentIDs
+
+    /// The `time` of a row that has none (`Int64.min`, before any real time): filter it out before using times.
+    public static let missingTime = Int64.min
 
     /// A table from columns. Every present column must have `longitude.count` entries and every category index
     /// must be valid; violations are programming errors and stop the program.
