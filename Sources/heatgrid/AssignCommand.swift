@@ -6,26 +6,29 @@ struct AssignCommand: ParsableCommand {
         commandName: "assign",
         abstract: "Assign every incident to the cell that contains it, and count per cell.",
         discussion: """
-            Writes `id,cell_id` per incident in input order (an empty cell_id: outside every cell) and, with
-            --counts, `cell_id,count` for every cell in the cells' input order, zeros included. Rows that cannot
-            be read go to a rejects file with their line number and reason; the summary line always adds up:
+            Writes `id,cell_id` per incident in input order (an empty cell_id: outside every cell) and, with \
+            --counts, `cell_id,count` for every cell in the cells' input order, zeros included. Rows that cannot \
+            be read go to a rejects file with their line number and reason; the summary line always adds up: \
             rows = assigned + outside + rejected.
 
-            A point on an edge shared by two cells goes to exactly one of them (the half-open crossing rule: the
-            cell to its right, or above on horizontal edges). Where cells overlap, the first in input order wins
+            A point on an edge shared by two cells goes to exactly one of them (the half-open crossing rule: the \
+            cell to its right, or above on horizontal edges). Where cells overlap, the first in input order wins \
             and the run says how many incidents that affected.
 
-            Datums: declare the incidents' with --datum and the cells' with --boundary-datum (wgs84, gcj02 or bd09;
-            both default to wgs84). When they differ the incidents are converted to the cells' datum before
-            assignment. When either is left undeclared, a sample of the incidents is checked against the cells and
-            a warning suggests the flags if another pair of datums fits markedly better (nothing is converted
+            Datums: declare the incidents' with --datum and the cells' with --boundary-datum (wgs84, gcj02 or bd09; \
+            both default to wgs84). When they differ the incidents are converted to the cells' datum before \
+            assignment. When either is left undeclared, a sample of the incidents is checked against the cells and \
+            a warning suggests the flags if another pair of datums fits markedly better (nothing is converted \
             without the flags).
 
             Examples:
-              heatgrid assign --cells cells.geojson --id-field cell_id --incidents incidents.csv --out assigned.csv
-              heatgrid assign --cells geodata/jiaxing.geojson --id-field adcode --incidents gps.csv \\
+              heatgrid assign --cells cells.geojson --id-field cell_id \\
+                  --incidents incidents.csv --out assigned.csv
+              heatgrid assign --cells geodata/jiaxing.geojson --id-field adcode \\
+                  --incidents gps.csv \\
                   --datum wgs84 --boundary-datum gcj02 --out assigned.csv
-              heatgrid assign --cells grid.geojson --id-field cell_id --incidents 警情.csv --encoding gb18030 \\
+              heatgrid assign --cells grid.geojson --id-field cell_id \\
+                  --incidents 警情.csv --encoding gb18030 \\
                   --out assigned.csv --counts counts.csv --timings
             """
     )
@@ -116,7 +119,14 @@ struct AssignCommand: ParsableCommand {
         case .zh: "读取 \(grouped(r.rowsRead)) 行：分配 \(grouped(r.assigned))，区域外 \(grouped(r.outside))，拒绝 \(grouped(r.rejected))"
         case .en: "rows \(grouped(r.rowsRead)): assigned \(grouped(r.assigned)), outside \(grouped(r.outside)), rejected \(grouped(r.rejected))"
         }
+        if r.filteredOut > 0 {
+            line += lang == .zh ? "，筛除 \(grouped(r.filteredOut))" : ", filtered out \(grouped(r.filteredOut))"
+        }
         if let path = r.rejectsPath { line += lang == .zh ? "（拒绝行见 \(path)）" : " (rejects in \(path))" }
+        if r.timeless > 0 {
+            line += lang == .zh ? "；其中 \(grouped(r.timeless)) 行时间缺失或无法识别（已保留：分配不需要时间）"
+                : "; \(grouped(r.timeless)) kept rows have no readable time (assignment does not need one)"
+        }
         if let unparented = r.unparented, unparented > 0 {
             line += lang == .zh ? "；\(grouped(unparented)) 起所在网格不属于任何上级区域"
                 : "; \(grouped(unparented)) assigned incidents are in cells no parent holds"

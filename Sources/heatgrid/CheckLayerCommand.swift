@@ -6,23 +6,25 @@ struct CheckLayerCommand: ParsableCommand {
         commandName: "check-layer",
         abstract: "Validate an official grid layer and its hierarchy; exit status 1 when there are errors.",
         discussion: """
-            Prints one line per finding, then a summary. Errors (exit status 1): invalid geometry (GEOS's reason and
-            where), duplicate ids, overlaps between areas of a level above --overlap-tolerance, parent ids naming no
-            parent. Warnings (exit status 0): gaps inside a parent that no area covers, larger than --gap-tolerance
-            (with their area and a point inside), and areas with less than 99 % of their area in their parent.
+            Prints one line per finding, then a summary. Errors (exit status 1): invalid geometry (GEOS's reason and \
+            where), duplicate ids, overlaps between areas of a level above --overlap-tolerance, parent ids naming no \
+            parent. Warnings (exit status 0): gaps inside a parent that no area covers, larger than --gap-tolerance \
+            (with their area and a point inside), and areas with less than 99 % of their area in their parent. \
             Areas are measured in square metres in the UTM zone of the layer's centre.
 
-            Levels come from the features' `level` property (--level city,district checks the districts under the
-            city in one file), and optionally a parent layer from another file (--parent). Each area's parent is the
+            Levels come from the features' `level` property (--level city,district checks the districts under the \
+            city in one file), and optionally a parent layer from another file (--parent). Each area's parent is the \
             one its --parent-field names, or, without that attribute, the parent overlapping it the most.
 
-            --repair --out fixed.geojson writes the layer with every invalid area repaired by GEOS MakeValid (invalid
-            areas are still reported as errors: rerun the check on the fixed file). --json writes the findings for
+            --repair --out fixed.geojson writes the layer with every invalid area repaired by GEOS MakeValid (invalid \
+            areas are still reported as errors: rerun the check on the fixed file). --json writes the findings for \
             batch jobs.
 
             Examples:
-              heatgrid check-layer geodata/jiaxing.geojson --id-field adcode --level city,district
-              heatgrid check-layer 网格.geojson --id-field cell_id --parent 社区.geojson --parent-id-field code \\
+              heatgrid check-layer geodata/jiaxing.geojson --id-field adcode \\
+                  --level city,district
+              heatgrid check-layer 网格.geojson --id-field cell_id \\
+                  --parent 社区.geojson --parent-id-field code \\
                   --parent-field community --json report.json --lang en
             """
     )

@@ -6,15 +6,19 @@ struct ChoroplethCommand: ParsableCommand {
         commandName: "choropleth",
         abstract: "Cells coloured by incident count, density, or change between two periods, as a PNG.",
         discussion: """
-            Incidents are assigned to cells exactly as `heatgrid assign` does. Classes (natural breaks by default)
-            can be pinned from an earlier week with --breaks so maps share one legend. With --split TIME the map
+            Incidents are assigned to cells exactly as `heatgrid assign` does. Classes (natural breaks by default) \
+            can be pinned from an earlier week with --breaks so maps share one legend. With --split TIME the map \
             shows, per cell, incidents at or after TIME minus incidents before it, on a blue–white–red ramp.
 
             Examples:
-              heatgrid choropleth --cells cells.geojson --incidents incidents.csv --out output/cells.png
-              heatgrid choropleth --cells cells.geojson --incidents incidents.csv --out density.png \\
-                  --value density --classes quantiles:7 --boundaries geodata/jiaxing.geojson --boundary-level district
-              heatgrid choropleth --cells cells.geojson --incidents incidents.csv --out change.png \\
+              heatgrid choropleth --cells cells.geojson --incidents incidents.csv \\
+                  --out output/cells.png
+              heatgrid choropleth --cells cells.geojson --incidents incidents.csv \\
+                  --out density.png \\
+                  --value density --classes quantiles:7 \\
+                  --boundaries geodata/jiaxing.geojson --boundary-level district
+              heatgrid choropleth --cells cells.geojson --incidents incidents.csv \\
+                  --out change.png \\
                   --split 2026-07-01 --lang en
             """
     )

@@ -6,20 +6,23 @@ struct ConvertCommand: ParsableCommand {
         commandName: "convert",
         abstract: "Convert coordinates between WGS-84, GCJ-02 and BD-09 in an incident CSV or a GeoJSON layer.",
         discussion: """
-            Datums: wgs84 (GPS; CGCS2000 is the same to centimetres), gcj02 (Amap/Gaode, Tencent) and bd09 (Baidu).
-            Mixing them shifts points by 300-700 m (GCJ-02) or about 1 km (BD-09). Outside China the GCJ-02 offset
+            Datums: wgs84 (GPS; CGCS2000 is the same to centimetres), gcj02 (Amap/Gaode, Tencent) and bd09 (Baidu). \
+            Mixing them shifts points by 300-700 m (GCJ-02) or about 1 km (BD-09). Outside China the GCJ-02 offset \
             is zero, as the public formula defines.
 
-            --incidents: the header and every byte of every row are kept; only the longitude and latitude fields
-            (found by the same header names as `assign` reads: lon/lng/longitude/x/经度, lat/latitude/y/纬度, or
-            --lon-column/--lat-column) are replaced, with --precision decimals. Rows whose coordinates cannot be
-            read are left out and listed with their line number and reason in a rejects file.
+            --incidents: the header and every byte of every row are kept; only the longitude and latitude fields \
+            (found by the same header names as `assign` reads: lon, lng, longitude, x, 经度; lat, latitude, y, 纬度; or \
+            --lon-column/--lat-column) are replaced, with --precision decimals. Rows whose coordinates cannot be \
+            read are left out and listed with their line number and reason in a rejects file. \
             --layer: every position of every geometry is converted, properties kept (RFC 7946 output).
 
             Examples:
-              heatgrid convert --from gcj02 --to wgs84 --incidents 警情.csv --out 警情-wgs84.csv
-              heatgrid convert --from wgs84 --to gcj02 --layer cells.geojson --out cells-gcj02.geojson
-              heatgrid convert --from bd09 --to gcj02 --incidents baidu.csv --out amap.csv --precision 6
+              heatgrid convert --from gcj02 --to wgs84 --incidents 警情.csv \\
+                  --out 警情-wgs84.csv
+              heatgrid convert --from wgs84 --to gcj02 --layer cells.geojson \\
+                  --out cells-gcj02.geojson
+              heatgrid convert --from bd09 --to gcj02 --incidents baidu.csv \\
+                  --out amap.csv --precision 6
             """
     )
 

@@ -6,7 +6,7 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Run the whole pipeline on the shipped Jiaxing districts and seeded sample incidents.",
         discussion: """
-            Reads the districts, generates sample incidents (clustered hot spots plus background), assigns each to
+            Reads the districts, generates sample incidents (clustered hot spots plus background), assigns each to \
             its district, counts per district and category, renders a kernel-density heat map and writes:
               heatmap.png        the map (district outlines over the density, incidents per km²)
               districts.geojson  the districts with their counts (RFC 7946)
@@ -15,7 +15,8 @@ struct DemoCommand: ParsableCommand {
 
             Examples:
               heatgrid demo
-              heatgrid demo --count 1000000 --width 2400 --radius 1000 --out output/demo-1m
+              heatgrid demo --count 1000000 --width 2400 --radius 1000 \\
+                  --out output/demo-1m
               heatgrid demo --lang en --timings
             """
     )

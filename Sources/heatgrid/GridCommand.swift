@@ -6,20 +6,22 @@ struct GridCommand: ParsableCommand {
         commandName: "grid",
         abstract: "Generate a square or hexagon grid clipped to boundary polygons, as GeoJSON.",
         discussion: """
-            Cells are laid out in metres in the UTM zone of the layer's centre, the origin pinned to a multiple of
-            the cell size (the same grid every week and for every caller), and clipped to each boundary: a cell
-            crossing a border gives one piece per boundary. Pieces smaller than the sliver threshold (default 1 %
-            of a cell) are dropped and reported. Ids are ADCODE-RRR-CCC for squares (rows north to south, columns
-            west to east) and ADCODE-HRRR-CCC for hexagons; properties: cell_id, parent, row, col, area_m2, full
+            Cells are laid out in metres in the UTM zone of the layer's centre, the origin pinned to a multiple of \
+            the cell size (the same grid every week and for every caller), and clipped to each boundary: a cell \
+            crossing a border gives one piece per boundary. Pieces smaller than the sliver threshold (default 1 % \
+            of a cell) are dropped and reported. Ids are ADCODE-RRR-CCC for squares (rows north to south, columns \
+            west to east) and ADCODE-HRRR-CCC for hexagons; properties: cell_id, parent, row, col, area_m2, full \
             (true when the cell was not clipped).
 
-            Boundaries are taken as WGS-84 unless --boundary-datum says otherwise; the shipped geodata/ files are
-            GCJ-02 (Amap), so pass --boundary-datum gcj02 for them. Output is RFC 7946 (WGS-84) unless
+            Boundaries are taken as WGS-84 unless --boundary-datum says otherwise; the shipped geodata/ files are \
+            GCJ-02 (Amap), so pass --boundary-datum gcj02 for them. Output is RFC 7946 (WGS-84) unless \
             --out-datum gcj02 asks for GCJ-02 (for Chinese web maps).
 
             Examples:
-              heatgrid grid --boundaries geodata/jiaxing.geojson --boundary-datum gcj02 --cell 500 --out cells.geojson
-              heatgrid grid --boundaries 街道.geojson --level '' --id-field code --cell 300 --shape hex \\
+              heatgrid grid --boundaries geodata/jiaxing.geojson --boundary-datum gcj02 \\
+                  --cell 500 --out cells.geojson
+              heatgrid grid --boundaries 街道.geojson --level '' --id-field code \\
+                  --cell 300 --shape hex \\
                   --sliver-m2 100 --out-datum gcj02 --out hex.geojson --timings
             """
     )

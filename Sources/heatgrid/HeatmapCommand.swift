@@ -6,16 +6,20 @@ struct HeatmapCommand: ParsableCommand {
         commandName: "heatmap",
         abstract: "Kernel-density heat map of incidents over boundaries, as a PNG for briefings.",
         discussion: """
-            Density in incidents per km² with a kernel radius in metres on the ground (ArcGIS's kernels: quartic
-            by default; without --radius, ArcGIS's default radius rule). The map carries a title, a legend, a
+            Density in incidents per km² with a kernel radius in metres on the ground (ArcGIS's kernels: quartic \
+            by default; without --radius, ArcGIS's default radius rule). The map carries a title, a legend, a \
             scale bar, a north arrow and the areas' names (--name-field) in Chinese or English (--lang).
 
             Examples:
-              heatgrid heatmap --incidents incidents.csv --boundaries geodata/jiaxing.geojson --level district \\
+              heatgrid heatmap --incidents incidents.csv \\
+                  --boundaries geodata/jiaxing.geojson --level district \\
                   --boundary-datum gcj02 --out output/heatmap.png
-              heatgrid heatmap --incidents incidents.csv --boundaries districts.geojson --out week12.png \\
-                  --category fraud --radius 800 --colormap inferno --classes natural:5 --save-breaks breaks.json
-              heatgrid heatmap --incidents week13.csv --boundaries districts.geojson --out week13.png \\
+              heatgrid heatmap --incidents incidents.csv --boundaries districts.geojson \\
+                  --out week12.png \\
+                  --category fraud --radius 800 --colormap inferno --classes natural:5 \\
+                  --save-breaks breaks.json
+              heatgrid heatmap --incidents week13.csv --boundaries districts.geojson \\
+                  --out week13.png \\
                   --breaks breaks.json --raster week13.asc --world-file --timings
             """
     )

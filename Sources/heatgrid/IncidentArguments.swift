@@ -8,19 +8,19 @@ struct IncidentArguments: ParsableArguments {
     @Option(help: "Incident CSV file.")
     var incidents: String
 
-    @Option(help: "Longitude column (default: lon, lng, longitude, x, 经度, …).")
+    @Option(help: "Longitude column (default: lon, lng, x, 经度 …).")
     var lonColumn: String?
 
-    @Option(help: "Latitude column (default: lat, latitude, y, 纬度, …).")
+    @Option(help: "Latitude column (default: lat, latitude, y, 纬度 …).")
     var latColumn: String?
 
-    @Option(help: "Id column (default: id, 编号, 警情编号, 案件编号, 序号, …; else row numbers).")
+    @Option(help: "Id column (default: id, 编号 …; else row numbers).")
     var idColumn: String?
 
-    @Option(help: "Time column (default: time, 时间, 报警时间, 接警时间, 发案时间, 案发时间, …).")
+    @Option(help: "Time column (default: time, 时间, 报警时间 …).")
     var timeColumn: String?
 
-    @Option(help: "Category column (default: category, 类别, 警情类别, 案件类别, 案由, …).")
+    @Option(help: "Category column (default: category, 类别, 案由 …).")
     var categoryColumn: String?
 
     @Option(help: "Weight column (default: weight, 权重).")

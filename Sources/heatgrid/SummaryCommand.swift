@@ -8,16 +8,21 @@ struct SummaryCommand: ParsableCommand {
         discussion: """
             Assigns every incident to its cell as `heatgrid assign` does, maps each category as written in the file to a canonical code (the category table: geodata/categories.csv by default; unknown categories count as `other` and are listed), and counts per cell, per parent area (--parents) and for the whole area, per category and per period: ISO weeks (Monday to Sunday), days, months, hours of the day or days of the week on the clock of --tz.
 
-            Writes summary.csv (level,unit_id,unit_name,category,period,count,previous,change,change_pct,harm,harm_previous), concentration.csv (share of incidents in the top 1/5/10 % of cells, Gini and generalized Gini per period and category), summary.json (the same, with the Lorenz curves) and, with --compstat, compstat.csv (this week, last 28 days and year to date against the periods before). --charts adds lorenz.png and periods.png.
+            Writes summary.csv (columns level, unit_id, unit_name, category, period, count, previous, change, change_pct, harm, harm_previous), concentration.csv (share of incidents in the top 1/5/10 % of cells, Gini and generalized Gini per period and category), summary.json (the same, with the Lorenz curves) and, with --compstat, compstat.csv (this week, last 28 days and year to date against the periods before). --charts adds lorenz.png and periods.png.
 
             --period reports one week, day or month; --since and --until report the whole periods that hold any part of that span; otherwise every period from the first incident to the last. A change in percent is empty when the base is zero and the count is not.
 
             Examples:
-              heatgrid summary --cells cells.geojson --incidents incidents.csv --out output/summary
-              heatgrid summary --cells cells.geojson --incidents 警情.csv --period 2026-W14 \\
-                  --compare year --parents streets.geojson --parent-id-field code --out output/w14
-              heatgrid summary --cells cells.geojson --incidents incidents.csv --by month \\
-                  --since 2026-01-01 --until 2026-06-30 --compare previous --charts --lang en --out output/h1
+              heatgrid summary --cells cells.geojson --incidents incidents.csv \\
+                  --out output/summary
+              heatgrid summary --cells cells.geojson --incidents 警情.csv \\
+                  --period 2026-W14 \\
+                  --compare year --parents streets.geojson --parent-id-field code \\
+                  --out output/w14
+              heatgrid summary --cells cells.geojson --incidents incidents.csv \\
+                  --by month \\
+                  --since 2026-01-01 --until 2026-06-30 --compare previous --charts \\
+                  --lang en --out output/h1
             """
     )
 

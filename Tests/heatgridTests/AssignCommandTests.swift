@@ -14,7 +14,9 @@ struct AssignCommandTests {
             "--out", out + "/assigned.csv", "--counts", out + "/counts.csv", "--lang", "en", "--timings",
         ])
         #expect(result.status == 0, "stderr: \(result.stderr)")
-        #expect(result.stdout.contains("rows 10: assigned 5, outside 2, rejected 3"))
+        #expect(result.stdout.contains("rows 10: assigned 6, outside 2, rejected 2"))
+        // Row 9's time (month 13) is unreadable, but assignment needs no time: it is kept and counted.
+        #expect(result.stdout.contains("1 kept rows have no readable time"))
         #expect(CommandRunner.files(in: out) == ["assigned.csv", "assigned.rejects.csv", "counts.csv"])
 
         let assigned = try String(contentsOfFile: out + "/assigned.csv", encoding: .utf8)
@@ -28,15 +30,16 @@ struct AssignCommandTests {
             4,"C,with comma"
             5,
             6,
+            9,A
             "10,x",B
 
             """)
         let counts = try String(contentsOfFile: out + "/counts.csv", encoding: .utf8)
-        #expect(counts == "cell_id,count\nA,1\nB,3\n\"C,with comma\",1\nD,0\n")
+        #expect(counts == "cell_id,count\nA,2\nB,3\n\"C,with comma\",1\nD,0\n")
 
         let rejects = try String(contentsOfFile: out + "/assigned.rejects.csv", encoding: .utf8)
             .split(separator: "\n").dropFirst().map { $0.split(separator: ",").first.map(String.init) ?? "" }
-        #expect(rejects == ["8", "9", "10"])  // physical lines of ids 7, 8, 9
+        #expect(rejects == ["8", "9"])  // physical lines of ids 7 and 8
 
         let timings = result.stderr.split(separator: "\n").last.map(String.init) ?? ""
         for stage in ["parse_cells", "parse_incidents", "index", "cells_and_incidents_wall", "assign", "aggregate",
@@ -53,9 +56,9 @@ struct AssignCommandTests {
             "--parent-id-field", "code", "--parent-counts", out + "/parents.csv", "--lang", "en",
         ])
         #expect(result.status == 0, "stderr: \(result.stderr)")
-        // A (1) and B (3) lie in the southern parent, C (1) in the northern one; D (0) in neither.
+        // A (2) and B (3) lie in the southern parent, C (1) in the northern one; D (0) in neither.
         let parents = try String(contentsOfFile: out + "/parents.csv", encoding: .utf8)
-        #expect(parents == "parent_id,name,count\nP1,南片,4\nP2,北片,1\n")
+        #expect(parents == "parent_id,name,count\nP1,南片,5\nP2,北片,1\n")
         let unpaired = try CommandRunner.heatgrid([
             "assign", "--cells", Self.fixtures + "tiles.geojson", "--incidents", Self.fixtures + "incidents.csv",
             "--out", out + "/assigned.csv", "--parents", Self.fixtures + "tile-parents.geojson",

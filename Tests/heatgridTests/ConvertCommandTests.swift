@@ -125,7 +125,7 @@ struct ConvertCommandTests {
                                                  folder + "/nocoords.csv", "--out", folder + "/o.csv"])
         #expect(result.status == 1)
         let errors = result.messageLines
-        #expect(errors == ["heatgrid: error: \(folder)/nocoords.csv: no longitude column in the header \"id,x1,y1\" "
-            + "(expected one of: lon, lng, long, longitude, x, 经度)"])
+        #expect(errors == ["heatgrid: error: \(folder)/nocoords.csv: no longitude column in the header \"id,x1,y1\": "
+            + "name it with --lon-column (recognised: lon, lng, long, longitude, x, 经度, 东经, gps经度)"])
     }
 }
