@@ -16,6 +16,8 @@ public struct AssignJob: Sendable {
     public var incidentsPath: String
     public var assignedPath: String
     public var countsPath: String?
+    /// Extra columns in the counts file: one per category code, or one per period of a unit (`--by`).
+    public var countsBy: CountColumns?
     /// Where rejected rows go; defaults to the output path with `.rejects.csv` for its extension.
     public var rejectsPath: String?
     /// How the incidents are read (columns, encoding, times, datum, filters).
@@ -82,7 +84,7 @@ public struct AssignJob: Sendable {
         var timings = Timings()
         let loaded = try AssignedIncidents.load(
             cellsPath: cellsPath, idField: idField, incidentsPath: incidentsPath, incidents: incidents,
-            layerDatum: layerDatum, needsTime: false, validation: validation, threads: threads, timings: &timings,
+            layerDatum: layerDatum, needsTime: countsBy?.needsTime ?? false, validation: validation, threads: threads, timings: &timings,
             progress: progress)
         let (layer, index, read, assignment) = (loaded.cells, loaded.index, loaded.incidents, loaded.assignment)
         let table = read.table
@@ -104,7 +106,14 @@ public struct AssignJob: Sendable {
         try timings.measure("write") {
             try writeAssignment(table: table, assignment: assignment, cellIDs: layer.ids, to: assignedPath,
                                 threads: threads)
-            if let countsPath { try writeCounts(cellIDs: layer.ids, counts: perCell, to: countsPath) }
+            if let countsPath {
+                let columns = try countsBy.map { by in
+                    try by.columns(table: table, assignment: assignment, cells: layer.count,
+                                   categories: incidents.categories, zone: incidents.csvOptions.timeZone,
+                                   threads: threads)
+                }
+                try writeCounts(cellIDs: layer.ids, counts: perCell, columns: columns, to: countsPath)
+            }
             _ = try read.writeRejects(to: effectiveRejectsPath)
         }
         var unparented: Int?
@@ -145,14 +154,77 @@ public struct AssignJob: Sendable {
     }
 }
 
-/// `cell_id,count` for every cell, in the cells' order.
-func writeCounts(cellIDs: [String], counts: [Int], to path: String) throws {
-    var bytes = Array("cell_id,count\n".utf8)
-    bytes.reserveCapacity(bytes.count + cellIDs.count * 24)
-    for (id, count) in zip(cellIDs, counts) {
+/// Extra columns of `counts.csv`: per category code, or per period.
+public enum CountColumns: Sendable, Equatable {
+    case category
+    case period(PeriodUnit)
+
+    /// `category`, or a period unit (`week`, `day`, `month`, `hour`, `weekday`).
+    public init?(_ text: String) {
+        if text == "category" {
+            self = .category
+        } else if let unit = PeriodUnit(rawValue: text) {
+            self = .period(unit)
+        } else {
+            return nil
+        }
+    }
+
+    var needsTime: Bool { self != .category }
+
+    /// The columns' names and, per column, the count of every cell.
+    func columns(table: IncidentTable, assignment: [Int32], cells: Int, categories: CategoryTable,
+                 zone: IncidentTimeZone, threads: Int) throws -> (names: [String], counts: [[Int]]) {
+        let codes = categories.mapping(of: table.categoryNames).categories
+        switch self {
+        case .category:
+            var counts = [[Int]](repeating: [Int](repeating: 0, count: cells), count: categories.count)
+            for (row, cell) in assignment.enumerated() where cell >= 0 {
+                counts[Int(codes[Int(table.category[row])])][Int(cell)] += 1
+            }
+            return (categories.categories.map(\.code), counts)
+        case .period(let unit):
+            guard let times = table.time else {
+                throw HeatGridError("counts by \(unit.rawValue) need a time column (name it with --time-column)")
+            }
+            let periods: [Period]
+            switch unit {
+            case .hour: periods = (0..<24).map { Period(unit: .hour, index: $0) }
+            case .weekday: periods = (1...7).map { Period(unit: .weekday, index: $0) }
+            case .week, .day, .month:
+                let indices = times.lazy.map { unit.index(localSeconds: zone.localSeconds(utc: $0)) }
+                guard let low = indices.min(), let high = indices.max() else { return ([], []) }
+                guard high - low < 10_000 else {
+                    throw HeatGridError("the incidents span more than 10,000 \(unit.rawValue)s: too many columns")
+                }
+                periods = (low...high).map { Period(unit: unit, index: $0) }
+            }
+            let cube = CountCube.counting(units: cells, categories: 1, periods: periods, cell: assignment,
+                                          category: [UInt16](repeating: 0, count: assignment.count), time: times,
+                                          clock: zone, parts: threads)
+            return (periods.map(\.label), periods.indices.map { cube.unitCounts(category: 0, slot: $0) })
+        }
+    }
+}
+
+/// `cell_id,count` for every cell, in the cells' order, then any extra `columns`.
+func writeCounts(cellIDs: [String], counts: [Int], columns: (names: [String], counts: [[Int]])? = nil,
+                 to path: String) throws {
+    var bytes = Array("cell_id,count".utf8)
+    for name in columns?.names ?? [] {
+        bytes.append(UInt8(ascii: ","))
+        CSVText.appendField(name.utf8, to: &bytes)
+    }
+    bytes.append(UInt8(ascii: "\n"))
+    bytes.reserveCapacity(bytes.count + cellIDs.count * (24 + 4 * (columns?.names.count ?? 0)))
+    for (cell, (id, count)) in zip(cellIDs, counts).enumerated() {
         appendCSVField(id, to: &bytes)
         bytes.append(UInt8(ascii: ","))
-        bytes.append(contentsOf: String(count).utf8)
+        NumberText.append(count, to: &bytes)
+        for column in columns?.counts ?? [] {
+            bytes.append(UInt8(ascii: ","))
+            NumberText.append(column[cell], to: &bytes)
+        }
         bytes.append(UInt8(ascii: "\n"))
     }
     try writeAtomically(bytes, to: path)

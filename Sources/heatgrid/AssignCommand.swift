@@ -47,6 +47,10 @@ struct AssignCommand: ParsableCommand {
     @Option(help: "Where to write cell_id,count for every cell.")
     var counts: String?
 
+    @Option(help: ArgumentHelp("Extra columns in the counts file: category (one per category code) or a period unit.",
+                               discussion: "week, day, month, hour or weekday: one column per period on the clock of --tz; rows without a readable time are then rejected."))
+    var by: String?
+
     @Option(help: "Where to write rejected rows (default: next to --out, as NAME.rejects.csv).")
     var rejects: String?
 
@@ -71,6 +75,10 @@ struct AssignCommand: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
+        if let by, CountColumns(by) == nil {
+            throw ValidationError("--by takes category, week, day, month, hour or weekday, got '\(by)'")
+        }
+        if by != nil && counts == nil { throw ValidationError("--by adds columns to --counts: give --counts too") }
         if (parents == nil) != (parentCounts == nil) {
             throw ValidationError("--parents and --parent-counts go together")
         }
@@ -80,6 +88,7 @@ struct AssignCommand: ParsableCommand {
         try reportingErrors {
             var job = AssignJob(cellsPath: cells, idField: idField, incidentsPath: input.incidents, assignedPath: assignedPath)
             job.countsPath = counts
+            job.countsBy = by.flatMap(CountColumns.init)
             job.rejectsPath = rejects
             job.incidents = try input.options()
             job.threads = common.threads

@@ -107,3 +107,60 @@ struct AssignCommandTests {
         #expect(CommandRunner.files(in: out).isEmpty)
     }
 }
+
+/// Incidents as Chinese offices export them, through the whole `assign` command.
+struct AssignExportTests {
+    static let reference = Fixtures.repositoryRoot + "/Tests/AggregateTests/Reference/"
+
+    /// A file saved from Excel in a Chinese office: Chinese headers, `2026/3/1 8:05` times. Every located row is
+    /// assigned (times are read, and would not be needed anyway).
+    @Test func excelStyleExportKeepsEveryLocatedRow() throws {
+        let out = Fixtures.temporaryFolder("assign-excel")
+        let csv = """
+            编号,经度,纬度,时间,类别
+            1,120.7025,30.7125,2026/3/1 8:05,盗窃
+            2,120.7125,30.7175,2026/3/1 23:59,纠纷
+            3,120.7225,30.7075,2026/3/2 0:00,电信网络诈骗
+            4,120.7275,30.7225,2026/12/31 9:30,抢劫
+
+            """
+        try csv.write(toFile: out + "/警情.csv", atomically: true, encoding: .utf8)
+        let result = try CommandRunner.heatgrid([
+            "assign", "--cells", Self.reference + "cells.geojson", "--incidents", out + "/警情.csv",
+            "--out", out + "/assigned.csv", "--counts", out + "/counts.csv", "--by", "category", "--lang", "en",
+        ])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stdout.contains("rows 4: assigned 4, outside 0, rejected 0"))
+        let counts = try String(contentsOfFile: out + "/counts.csv", encoding: .utf8).split(separator: "\n")
+        #expect(counts[0] == "cell_id,count,theft,burglary,fraud,assault,dispute,fire,traffic,service,other")
+        let totals = counts.dropFirst().map { $0.split(separator: ",").dropFirst().map { Int($0)! } }
+            .reduce([Int](repeating: 0, count: 10)) { zip($0, $1).map(+) }
+        #expect(totals == [4, 1, 0, 1, 0, 1, 0, 0, 0, 1])
+    }
+
+    @Test func countsByWeekHaveAColumnPerWeek() throws {
+        let out = Fixtures.temporaryFolder("assign-weeks")
+        let result = try CommandRunner.heatgrid([
+            "assign", "--cells", Self.reference + "cells.geojson", "--incidents", Self.reference + "incidents.csv",
+            "--since", "2026-01-05", "--until", "2026-01-18", "--out", out + "/assigned.csv",
+            "--counts", out + "/counts.csv", "--by", "week", "--lang", "en",
+        ])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let lines = try String(contentsOfFile: out + "/counts.csv", encoding: .utf8).split(separator: "\n")
+        #expect(lines[0] == "cell_id,count,2026-W02,2026-W03")
+        // Each cell's count is the sum of its weeks; the weeks equal the pandas reference.
+        var expected: [String: Int] = [:]
+        for line in try String(contentsOfFile: Self.reference + "expected_cell_category_week.csv", encoding: .utf8)
+            .split(separator: "\n").dropFirst() {
+            let f = line.split(separator: ",").map(String.init)
+            expected["\(f[0])|\(f[2])", default: 0] += Int(f[3])!
+        }
+        for line in lines.dropFirst() {
+            let f = line.split(separator: ",").map(String.init)
+            #expect(Int(f[1])! == Int(f[2])! + Int(f[3])!)
+            #expect(Int(f[2])! == expected["\(f[0])|2026-W02", default: 0])
+            #expect(Int(f[3])! == expected["\(f[0])|2026-W03", default: 0])
+        }
+        #expect(result.stdout.contains("filtered out"))
+    }
+}
