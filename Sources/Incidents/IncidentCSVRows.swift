@@ -271,6 +271,11 @@ extension IncidentCSVReader {
         let latField = layout.latitude
         var invalidCursor = invalidOffsets.partitionPoint { $0 < start }
         var scratch: [UInt8] = []
+        let timeParser = layout.timeParser
+        var isoTimes = false
+        if case .iso = timeParser.kind { isoTimes = true }
+        let zoneFixedFromLocal = timeParser.zone.finalFromLocal
+        let zoneFixedOffset = timeParser.zone.finalOffset
 
         let b = base
         var p = start
@@ -354,7 +359,12 @@ extension IncidentCSVReader {
                 }
                 var seconds: Int64 = 0
                 if let k = layout.time {
-                    if let parsed = layout.timeParser.parse(b + fields.start[k], b + fields.end[k]) {
+                    // ISO 8601 full forms in the zone's last offset: the shortcut, inline.
+                    if isoTimes, let parts = ISO8601Time.fullFormParts(b + fields.start[k], b + fields.end[k]),
+                       parts.hasOffset || parts.seconds >= zoneFixedFromLocal
+                    {
+                        seconds = parts.hasOffset ? parts.seconds : parts.seconds - zoneFixedOffset
+                    } else if let parsed = timeParser.parse(b + fields.start[k], b + fields.end[k]) {
                         seconds = parsed
                     } else if layout.timeRequired {
                         reason = timeProblem(b, fields, k, layout: layout)

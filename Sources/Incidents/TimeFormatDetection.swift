@@ -1,3 +1,5 @@
+import Glibc
+
 /// Choosing the time format of a file from a sample of its time values.
 extension IncidentCSVReader {
     /// One sampled time value: its bytes (blanks around it removed, quotes undone) and where its row starts.
@@ -41,7 +43,13 @@ extension IncidentCSVReader {
                     p = q + 1
                     continue
                 }
-                let split = splitRow(base, from: p, end: end, fields: fields)
+                // Rows without a quote (the usual ones) split word by word.
+                let lineEnd = memchr(base + p, 0x0A, end - p).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base }
+                    ?? end
+                let quoted = memchr(base + p, 0x22, lineEnd - p) != nil
+                let split = quoted ? splitRow(base, from: p, end: end, fields: fields)
+                    : splitUnquotedRow(base, from: p, end: end, fields: fields)
+                if !quoted && column < fields.capacity { fields.escaped[column] = false }
                 if split.fieldCount == fieldCount && split.problem == nil {
                     let value = fieldBytes(base, fields, column)
                     if !value.isEmpty {
@@ -115,16 +123,24 @@ extension IncidentCSVReader {
         return i == value.count && range.contains(integerDigits)
     }
 
-    /// Reads `sample` with `format` in UTC: whether each value reads, and the furthest pattern element reached.
-    private static func reads(_ format: IncidentTimeFormat, _ sample: TimeSample) -> (ok: Bool, last: Int) {
+    /// Reads `sample` (not empty) with `parser`: whether it reads, and the furthest pattern element reached.
+    private static func reads(_ parser: TimeValueParser, _ sample: TimeSample) -> (ok: Bool, last: Int) {
         sample.value.withUnsafeBufferPointer { buffer in
             let p = buffer.baseAddress!
-            if case .pattern(let pattern) = format.kind {
+            if case .pattern(let pattern) = parser.kind {
                 guard let matched = pattern.match(p, p + buffer.count) else { return (false, -1) }
                 return (true, matched.last)
             }
-            return (TimeValueParser(format: format, zone: .utc).parse(p, p + buffer.count) != nil, -1)
+            return (parser.parse(p, p + buffer.count) != nil, -1)
         }
+    }
+
+    /// How one format reads a sample: values read, the furthest pattern element reached, the first value missed.
+    private struct Reading {
+        var count = 0
+        var missed = 0
+        var furthest = -1
+        var firstMissed: TimeSample? = nil
     }
 
     /// The format that reads the most sampled values (the first in `candidates` on a tie; values of digits only
@@ -141,22 +157,37 @@ extension IncidentCSVReader {
 
         var bestCount = 0
         var bestIndex = -1
+        var best = Reading()
         for (index, candidate) in candidates.enumerated() {
-            var count = 0
+            // A candidate stops counting once it has missed more values than would let it beat the best.
+            var reading = Reading()
+            let missable = samples.count - bestCount
             switch candidate {
             case .format(let format, let digits):
                 let fraction = format == .excelSerialDays
-                for sample in samples {
-                    if let digits, !digitsFit(sample.value, digits, fraction: fraction) { continue }
-                    if reads(format, sample).ok { count += 1 }
+                let parser = TimeValueParser(format: format, zone: .utc)
+                for sample in samples where reading.missed < missable {
+                    let (ok, last) = digits.map { digitsFit(sample.value, $0, fraction: fraction) } ?? true
+                        ? reads(parser, sample) : (false, -1)
+                    if ok {
+                        reading.count += 1
+                        reading.furthest = max(reading.furthest, last)
+                    } else {
+                        reading.missed += 1
+                        if reading.firstMissed == nil { reading.firstMissed = sample }
+                    }
                 }
             case .yearLast(let separator):
-                let (day, month) = (dayFirst(separator), monthFirst(separator))
-                for sample in samples where reads(day, sample).ok || reads(month, sample).ok { count += 1 }
+                let day = TimeValueParser(format: dayFirst(separator), zone: .utc)
+                let month = TimeValueParser(format: monthFirst(separator), zone: .utc)
+                for sample in samples where reading.missed < missable {
+                    if reads(day, sample).ok || reads(month, sample).ok { reading.count += 1 } else { reading.missed += 1 }
+                }
             }
-            if count > bestCount {
-                bestCount = count
+            if reading.missed < missable && reading.count > bestCount {
+                bestCount = reading.count
                 bestIndex = index
+                best = reading
             }
         }
         guard bestIndex >= 0 else {
@@ -170,10 +201,12 @@ extension IncidentCSVReader {
             format = chosen
         case .yearLast(let separator):
             let (day, month) = (dayFirst(separator), monthFirst(separator))
+            let (dayParser, monthParser) = (TimeValueParser(format: day, zone: .utc),
+                                            TimeValueParser(format: month, zone: .utc))
             var dayOnly: TimeSample? = nil
             var monthOnly: TimeSample? = nil
             for sample in samples {
-                let (d, m) = (reads(day, sample).ok, reads(month, sample).ok)
+                let (d, m) = (reads(dayParser, sample).ok, reads(monthParser, sample).ok)
                 if d && !m && dayOnly == nil { dayOnly = sample }
                 if m && !d && monthOnly == nil { monthOnly = sample }
             }
@@ -189,20 +222,20 @@ extension IncidentCSVReader {
             case (_?, nil): format = day
             case (nil, _?): format = month
             }
-        }
-
-        var count = 0
-        var furthest = -1
-        var unread: TimeSample? = nil
-        for sample in samples {
-            let (ok, last) = reads(format, sample)
-            if ok {
-                count += 1
-                furthest = max(furthest, last)
-            } else if unread == nil {
-                unread = sample
+            best = Reading()
+            let parser = TimeValueParser(format: format, zone: .utc)
+            for sample in samples {
+                let (ok, last) = reads(parser, sample)
+                if ok {
+                    best.count += 1
+                    best.furthest = max(best.furthest, last)
+                } else if best.firstMissed == nil {
+                    best.firstMissed = sample
+                }
             }
         }
+
+        let (count, furthest, unread) = (best.count, best.furthest, best.firstMissed)
         var detection = TimeDetection(format: format, shape: format.description)
         if case .pattern(let pattern) = format.kind, furthest >= 0 {
             detection.shape = pattern.description(through: furthest)
