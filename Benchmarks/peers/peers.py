@@ -10,6 +10,10 @@ that both did the same work:
   parse   pandas.read_csv of incidents_N.csv (rows), geopandas.read_file of cells_500m.geojson (features)
   assign  shapely 2 STRtree query(predicate="within") with the index built and the points parsed (points inside
           a cell), and the whole job in geopandas: read_file + read_csv + sjoin + groupby + to_csv
+  summary the weekly-numbers job in geopandas and pandas: read_file + read_csv + sjoin, local (Asia/Shanghai) ISO
+          week of each time, groupby cell x category x week, pivot to every week, the previous week beside each
+          (shift), change and change in percent, rows with something in either week to_csv; with --summary-out the
+          table (cell_id,category,week,count,previous) is written there for the Swift side to check
   render  the usual Python stand-in for a kernel-density heat map, on the points already parsed: a datashader
           2048 x 2048 count raster over the cells' bounds, a scipy Gaussian blur (sigma 8 pixels), scaled to 8-bit
           RGBA and encoded to PNG by Pillow (in memory); each step's median and the median of the whole pipeline
@@ -39,6 +43,7 @@ def main():
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--stages", default="parse")
     ap.add_argument("--counts-out", help="with assign: write cell_id,count (points strictly within) here")
+    ap.add_argument("--summary-out", help="with summary: write cell_id,category,week,count,previous here")
     args = ap.parse_args()
     stages = set(args.stages.split(","))
     import geopandas as gpd
@@ -77,6 +82,28 @@ def main():
                 counts.rename("count").to_csv(os.path.join(d, "counts.csv"))
             return int(joined.cell_id.notna().sum())
         out["geopandas_assign_job"], out["geopandas_assigned"] = timed(args.repeat, whole_job)
+    if "summary" in stages:
+        def summary_job(path=None):
+            c = gpd.read_file(cells_path)
+            f = pd.read_csv(csv_path)
+            p = gpd.GeoDataFrame(f[["id", "time", "category"]], geometry=gpd.points_from_xy(f.lon, f.lat), crs=c.crs)
+            joined = gpd.sjoin(p, c[["cell_id", "geometry"]], predicate="within", how="inner")
+            local = pd.to_datetime(joined.time, format="ISO8601", utc=True).dt.tz_convert("Asia/Shanghai")
+            iso = local.dt.isocalendar()
+            joined["week"] = iso.year.astype(str) + "-W" + iso.week.astype(str).str.zfill(2)
+            counts = joined.groupby(["cell_id", "category", "week"]).size()
+            wide = counts.unstack("week", fill_value=0)
+            previous = wide.shift(1, axis=1, fill_value=0)
+            table = pd.DataFrame({"count": wide.stack(), "previous": previous.stack()})
+            table = table[(table["count"] > 0) | (table["previous"] > 0)].reset_index()
+            table["change"] = table["count"] - table["previous"]
+            table["change_pct"] = (100 * table["change"] / table["previous"].where(table["previous"] > 0)).round(2)
+            with tempfile.TemporaryDirectory() as d:
+                table.to_csv(path or os.path.join(d, "summary.csv"), index=False)
+            return int(counts.sum())
+        out["pandas_summary_job"], out["pandas_summary_counted"] = timed(args.repeat, summary_job)
+        if args.summary_out:
+            summary_job(args.summary_out)
     if "render" in stages:
         import datashader
         from PIL import Image

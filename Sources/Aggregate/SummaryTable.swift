@@ -55,75 +55,91 @@ public struct SummaryTable: Sendable {
         public var previous: Int?
         public var harm: Double
         public var harmPrevious: Double?
+        /// The period's position in `SummaryTable.periods`.
+        var periodIndex = 0
 
         public var change: Int? { previous.map { count - $0 } }
         public var changePercent: Double? { previous.flatMap { Change.percent(Double(count), base: Double($0)) } }
     }
 
-    /// The category indices of the rows of one unit and period: every category, then all (nil).
-    var categoryColumns: [Int?] { Array(0..<categories.count) + [nil] }
-
-    /// The rows of `level` for `units`, in unit, category, period order.
+    /// The rows of `level` for `units`, in unit, category (every category, then all), period order.
     public func rows(level: Int, units: Range<Int>) -> [Row] {
-        let cube = levels[level].cube
-        let harms = categories.categories.map(\.harm)
-        let keepZeros = level == 0
+        var collector = RowCollector()
+        forEachRow(level: level, units: units, into: &collector)
+        return collector.rows
+    }
+
+    /// Something rows are handed to one by one (a value, so the hot loop touches no boxed captures).
+    protocol RowSink {
+        mutating func take(_ row: Row)
+    }
+
+    struct RowCollector: RowSink {
         var rows: [Row] = []
+        mutating func take(_ row: Row) { rows.append(row) }
+    }
+
+    /// Hands each row of `level` for `units` to `sink`, in the order of `rows(level:units:)`, reading the counts
+    /// straight from the cube (each period's slot and its base's slot looked up once).
+    func forEachRow<Sink: RowSink>(level: Int, units: Range<Int>, into sink: inout Sink) {
+        let cube = levels[level].cube
+        let counts = cube.counts
+        let harms = categories.categories.map(\.harm)
+        let categoryCount = cube.categoryCount, unitCount = cube.unitCount
+        let keepZeros = level == 0
+        let bases = periods.map { comparison?.base(of: $0) }
+        let compared = comparison != nil
+        // Offsets of each period's and its base's counts of category 0, unit 0 (-1: the period is not counted).
+        let offsets = periods.map { cube.slot(of: $0).map { $0 * categoryCount * unitCount } ?? -1 }
+        let baseOffsets = bases.map { $0.flatMap { cube.slot(of: $0) }.map { $0 * categoryCount * unitCount } ?? -1 }
+        // Per period, the totals over every category.
+        var allCount = [Int](repeating: 0, count: periods.count), allPrevious = allCount
+        var allHarm = [Double](repeating: 0, count: periods.count), allHarmPrevious = allHarm
         for unit in units {
-            for category in categoryColumns {
-                for period in periods {
-                    let base = comparison?.base(of: period)
-                    let count = cube.count(unit: unit, category: category, period: period)
-                    let previous = base.map { cube.count(unit: unit, category: category, period: $0) }
-                    if !keepZeros && count == 0 && (previous ?? 0) == 0 { continue }
-                    rows.append(Row(level: level, unit: unit, category: category, period: period, count: count,
-                                    previous: previous,
-                                    harm: harm(cube, unit: unit, category: category, period: period, harms: harms),
-                                    harmPrevious: base.map { harm(cube, unit: unit, category: category, period: $0, harms: harms) }))
+            for k in periods.indices {
+                allCount[k] = 0
+                allPrevious[k] = 0
+                allHarm[k] = 0
+                allHarmPrevious[k] = 0
+            }
+            for category in 0...categoryCount {
+                for k in periods.indices {
+                    let count: Int, previous: Int, harm: Double, harmPrevious: Double
+                    if category < categoryCount {
+                        let within = category * unitCount + unit
+                        count = offsets[k] < 0 ? 0 : Int(counts[offsets[k] + within])
+                        previous = baseOffsets[k] < 0 ? 0 : Int(counts[baseOffsets[k] + within])
+                        harm = Double(count) * harms[category]
+                        harmPrevious = Double(previous) * harms[category]
+                        allCount[k] += count
+                        allPrevious[k] += previous
+                        allHarm[k] += harm
+                        allHarmPrevious[k] += harmPrevious
+                    } else {
+                        (count, previous, harm, harmPrevious) = (allCount[k], allPrevious[k], allHarm[k], allHarmPrevious[k])
+                    }
+                    if !keepZeros && count == 0 && previous == 0 { continue }
+                    sink.take(Row(level: level, unit: unit, category: category < categoryCount ? category : nil,
+                                  period: periods[k], count: count, previous: compared ? previous : nil, harm: harm,
+                                  harmPrevious: compared ? harmPrevious : nil, periodIndex: k))
                 }
             }
         }
-        return rows
-    }
-
-    /// Σ count × harm over the category (or all categories).
-    private func harm(_ cube: CountCube, unit: Int, category: Int?, period: Period, harms: [Double]) -> Double {
-        guard let slot = cube.slot(of: period) else { return 0 }
-        if let category { return Double(cube.count(unit: unit, category: category, slot: slot)) * harms[category] }
-        var sum = 0.0
-        for c in 0..<cube.categoryCount { sum += Double(cube.count(unit: unit, category: c, slot: slot)) * harms[c] }
-        return sum
     }
 
     public static let csvHeader = "level,unit_id,unit_name,category,period,count,previous,change,change_pct,harm,harm_previous\n"
 
-    /// `summary.csv`, formatted on `threads` threads (units split between them), written atomically.
-    public func writeCSV(to path: String, threads: Int) throws {
-        var pieces: [[UInt8]] = [Array(Self.csvHeader.utf8)]
-        for (level, entry) in levels.enumerated() {
-            let unitCount = entry.cube.unitCount
-            let parts = max(1, min(threads * 4, unitCount / 64, 64))
-            pieces += Parallel.map(parts) { k in
-                var bytes: [UInt8] = []
-                for row in rows(level: level, units: Parallel.part(k, of: unitCount, parts: parts)) {
-                    appendCSV(row, to: &bytes)
-                }
-                return bytes
-            }
-        }
-        try writeAtomically(to: path) { writer in
-            for piece in pieces { try writer.write(piece) }
-        }
-    }
-
-    /// `summary.json`: the members of `header` (what was counted, how), then `columns` (the CSV's names) and `rows`,
-    /// one array per row in the CSV's order and form (numbers as numbers, empty fields as null), written atomically.
-    public func writeJSON(to path: String, header: JSONObject, threads: Int) throws {
-        guard var head = JSONText.encode(.object(header)) else {
-            throw SummaryWriteError(path: path, message: "a number in the summary is not finite")
+    /// Writes `summary.csv` and `summary.json` (each atomically): the rows formatted once for both, in parts of
+    /// units on `threads` threads, written part by part.
+    ///
+    /// `summary.json` holds the members of `jsonHeader` (what was counted, how), then `columns` (the CSV's names)
+    /// and `rows`, one array per row in the CSV's order and form (numbers as numbers, empty fields as null).
+    public func write(csvPath: String, jsonPath: String, jsonHeader: JSONObject, threads: Int) throws {
+        guard var head = JSONText.encode(.object(jsonHeader)) else {
+            throw SummaryWriteError(path: jsonPath, message: "a number in the summary is not finite")
         }
         head.removeLast()  // the closing brace: the rows follow
-        if !header.members.isEmpty { head.append(UInt8(ascii: ",")) }
+        if !jsonHeader.members.isEmpty { head.append(UInt8(ascii: ",")) }
         head += Array("\"columns\":[".utf8)
         let columns = Self.csvHeader.dropLast().split(separator: ",")
         for (k, column) in columns.enumerated() {
@@ -131,78 +147,165 @@ public struct SummaryTable: Sendable {
             JSONText.appendString(String(column), to: &head)
         }
         head += Array("],\"rows\":[\n".utf8)
-        var pieces: [[UInt8]] = [head]
-        var first = true
-        for (level, entry) in levels.enumerated() {
-            let unitCount = entry.cube.unitCount
-            let parts = max(1, min(threads * 4, unitCount / 64, 64))
-            let formatted = Parallel.map(parts) { k in
-                var bytes: [UInt8] = []
-                for row in rows(level: level, units: Parallel.part(k, of: unitCount, parts: parts)) {
-                    bytes.append(UInt8(ascii: ","))
-                    appendJSON(row, to: &bytes)
-                    bytes.append(UInt8(ascii: "\n"))
+
+        let lanes = max(1, threads)
+        let buffers = LaneBuffers(lanes: lanes, perLane: 2, capacity: 1 << 20)
+        let categoryCodes = categories.categories.map(\.code) + ["all"]
+        let periodLabels = periods.map(\.label)
+        try writeAtomically(to: csvPath) { csv in
+            try writeAtomically(to: jsonPath) { json in
+                try csv.write(Array(Self.csvHeader.utf8))
+                try json.write(head)
+                var firstRow = true
+                for (level, entry) in levels.enumerated() {
+                    // Parts of about 256 units: buffers of a few hundred kilobytes, reused round after round.
+                    let unitCount = entry.cube.unitCount
+                    let parts = max(1, unitCount / 256)
+                    let csvFields = RowFields(level: entry, format: .csv, categoryCodes: categoryCodes, periodLabels: periodLabels)
+                    let jsonFields = RowFields(level: entry, format: .json, categoryCodes: categoryCodes, periodLabels: periodLabels)
+                    for round in stride(from: 0, to: parts, by: lanes) {
+                        let count = min(lanes, parts - round)
+                        buffers.fill(count) { lane, bytes in
+                            var sink = RowFormatter(table: self, csvFields: csvFields, jsonFields: jsonFields)
+                            swap(&sink.csv, &bytes[0])
+                            swap(&sink.json, &bytes[1])
+                            forEachRow(level: level, units: Parallel.part(round + lane, of: unitCount, parts: parts), into: &sink)
+                            swap(&sink.csv, &bytes[0])
+                            swap(&sink.json, &bytes[1])
+                        }
+                        for lane in 0..<count {
+                            try csv.write(buffers[lane, 0])
+                            var rows = buffers[lane, 1]
+                            guard !rows.isEmpty else { continue }
+                            if firstRow {
+                                rows.removeFirst()  // no comma before the first row
+                                firstRow = false
+                            }
+                            try json.write(rows)
+                        }
+                    }
                 }
-                return bytes
+                try json.write(Array("]}\n".utf8))
             }
-            for var piece in formatted where !piece.isEmpty {
-                if first {
-                    piece.removeFirst()  // no comma before the first row
-                    first = false
-                }
-                pieces.append(piece)
-            }
-        }
-        pieces.append(Array("]}\n".utf8))
-        try writeAtomically(to: path) { writer in
-            for piece in pieces { try writer.write(piece) }
         }
     }
 
-    func appendJSON(_ row: Row, to bytes: inout [UInt8]) {
-        let level = levels[row.level]
-        bytes.append(UInt8(ascii: "["))
-        for text in [level.name, level.ids[row.unit], level.names[row.unit], code(row.category), row.period.label] {
-            JSONText.appendString(text, to: &bytes)
+    enum Format { case csv, json }
+
+    /// The repeated fields of one level's rows, escaped once for one format, each followed by a comma.
+    struct RowFields: Sendable {
+        let format: Format
+        let level: [UInt8]
+        let ids: [String]
+        let names: [String]
+        /// The category and period fields together, `[category × periodCount + period]`.
+        let categoryPeriods: [[UInt8]]
+        let periodCount: Int
+
+        init(level entry: SummaryLevel, format: Format, categoryCodes: [String], periodLabels: [String]) {
+            self.format = format
+            level = Self.field(entry.name, format)
+            ids = entry.ids
+            names = entry.names
+            let periods = periodLabels.map { Self.field($0, format) }
+            categoryPeriods = categoryCodes.flatMap { code in periods.map { Self.field(code, format) + $0 } }
+            periodCount = periodLabels.count
+        }
+
+        static func field(_ text: String, _ format: Format) -> [UInt8] {
+            var bytes: [UInt8] = []
+            switch format {
+            case .csv: CSVText.appendField(text.utf8, to: &bytes)
+            case .json: JSONText.appendString(text, to: &bytes)
+            }
             bytes.append(UInt8(ascii: ","))
+            return bytes
         }
-        func optional(_ value: Double?) {
-            if let value { NumberText.append(value, to: &bytes) } else { bytes += Array("null".utf8) }
+
+        /// What starts every row of `unit`: `,[` (JSON: rows follow one another), the level, the unit's id and name.
+        func unitPrefix(_ unit: Int) -> [UInt8] {
+            (format == .json ? Array(",[".utf8) : []) + level + Self.field(ids[unit], format)
+                + Self.field(names[unit], format)
         }
-        NumberText.append(row.count, to: &bytes)
-        let values: [Double?] = [row.previous.map(Double.init), row.change.map(Double.init),
-                                 row.changePercent.map { ($0 * 100).rounded() / 100 }, row.harm, row.harmPrevious]
-        for value in values {
-            bytes.append(UInt8(ascii: ","))
-            optional(value)
-        }
-        bytes.append(UInt8(ascii: "]"))
     }
 
-    func appendCSV(_ row: Row, to bytes: inout [UInt8]) {
-        let level = levels[row.level]
-        CSVText.appendField(level.name.utf8, to: &bytes)
-        bytes.append(UInt8(ascii: ","))
-        CSVText.appendField(level.ids[row.unit].utf8, to: &bytes)
-        bytes.append(UInt8(ascii: ","))
-        CSVText.appendField(level.names[row.unit].utf8, to: &bytes)
-        bytes.append(UInt8(ascii: ","))
-        CSVText.appendField(code(row.category).utf8, to: &bytes)
-        bytes.append(UInt8(ascii: ","))
-        bytes.append(contentsOf: row.period.label.utf8)
-        bytes.append(UInt8(ascii: ","))
-        NumberText.append(row.count, to: &bytes)
-        bytes.append(UInt8(ascii: ","))
-        if let previous = row.previous { NumberText.append(previous, to: &bytes) }
-        bytes.append(UInt8(ascii: ","))
-        if let change = row.change { NumberText.append(change, to: &bytes) }
-        bytes.append(UInt8(ascii: ","))
-        if let percent = row.changePercent { CSVText.appendFixed(percent, decimals: 2, to: &bytes) }
-        bytes.append(UInt8(ascii: ","))
-        NumberText.append(row.harm, to: &bytes)
-        bytes.append(UInt8(ascii: ","))
-        if let harm = row.harmPrevious { NumberText.append(harm, to: &bytes) }
-        bytes.append(UInt8(ascii: "\n"))
+    /// Formats each row as a CSV line and a JSON array (preceded by a comma): the unit's fields escaped once per
+    /// unit, the rest per row.
+    struct RowFormatter: RowSink {
+        let table: SummaryTable
+        let csvFields: RowFields
+        let jsonFields: RowFields
+        var csv: [UInt8] = []
+        var json: [UInt8] = []
+        var csvPrefix: [UInt8] = []
+        var jsonPrefix: [UInt8] = []
+        var prefixUnit = -1
+
+        init(table: SummaryTable, csvFields: RowFields, jsonFields: RowFields) {
+            self.table = table
+            self.csvFields = csvFields
+            self.jsonFields = jsonFields
+        }
+
+        mutating func take(_ row: Row) {
+            if row.unit != prefixUnit {
+                csvPrefix = csvFields.unitPrefix(row.unit)
+                jsonPrefix = jsonFields.unitPrefix(row.unit)
+                prefixUnit = row.unit
+            }
+            let category = row.category ?? table.categories.count
+            let field = category * csvFields.periodCount + row.periodIndex
+            csv += csvPrefix
+            csv += csvFields.categoryPeriods[field]
+            table.appendNumbers(row, .csv, to: &csv)
+            json += jsonPrefix
+            json += jsonFields.categoryPeriods[field]
+            table.appendNumbers(row, .json, to: &json)
+        }
+    }
+
+    /// `count,previous,change,change_pct,harm,harm_previous` and the row's end (`]` and a newline for JSON);
+    /// an absent value is an empty CSV field or a JSON null. Formatted in a stack buffer and appended at once.
+    func appendNumbers(_ row: Row, _ format: Format, to bytes: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 192) { buffer in
+            let p = buffer.baseAddress!
+            var n = 0
+            func absent() {
+                if format == .json {
+                    (p + n).update(from: [0x6E, 0x75, 0x6C, 0x6C], count: 4)  // null
+                    n += 4
+                }
+            }
+            func comma() {
+                p[n] = UInt8(ascii: ",")
+                n += 1
+            }
+            n += NumberText.write(row.count, to: p + n)
+            comma()
+            if let previous = row.previous { n += NumberText.write(previous, to: p + n) } else { absent() }
+            comma()
+            if let change = row.change { n += NumberText.write(change, to: p + n) } else { absent() }
+            comma()
+            if let percent = row.changePercent {
+                n += format == .json ? NumberText.write(percent, decimals: 2, trimmed: true, to: p + n)
+                    : NumberText.write(percent, decimals: 2, trimmed: false, to: p + n)
+            } else {
+                absent()
+            }
+            comma()
+            n += NumberText.write(row.harm, decimals: 4, trimmed: true, to: p + n)
+            comma()
+            if let harm = row.harmPrevious { n += NumberText.write(harm, decimals: 4, trimmed: true, to: p + n) } else {
+                absent()
+            }
+            if format == .json {
+                p[n] = UInt8(ascii: "]")
+                n += 1
+            }
+            p[n] = UInt8(ascii: "\n")
+            n += 1
+            bytes.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
+        }
     }
 
     /// A category's code, or `all`.
@@ -219,37 +322,80 @@ public struct SummaryWriteError: Error, CustomStringConvertible, Sendable {
 /// Numbers as short text: integers in decimal, other values with up to four decimals, trailing zeros dropped.
 public enum NumberText {
     public static func append(_ value: Int, to bytes: inout [UInt8]) {
-        if value < 0 {
-            bytes.append(UInt8(ascii: "-"))
-            append(UInt(value.magnitude), to: &bytes)
-        } else {
-            append(UInt(value), to: &bytes)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
+            bytes.append(contentsOf: UnsafeBufferPointer(start: buffer.baseAddress!, count: write(value, to: buffer.baseAddress!)))
         }
     }
 
-    static func append(_ value: UInt, to bytes: inout [UInt8]) {
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        var v = value
-        var n = 0
-        withUnsafeMutableBytes(of: &digits) { raw in
-            repeat {
-                raw[23 - n] = UInt8(v % 10) + 0x30
-                v /= 10
-                n += 1
-            } while v > 0
-            bytes.append(contentsOf: raw[(24 - n)...])
+    /// Writes `value` in decimal at `p` (room for 20 bytes); returns the bytes written.
+    @inline(__always)
+    public static func write(_ value: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        if value >= 0 && value < 10 {
+            p.pointee = UInt8(truncatingIfNeeded: value) &+ 0x30
+            return 1
         }
+        var n = 0
+        if value < 0 {
+            p.pointee = UInt8(ascii: "-")
+            n = 1
+        }
+        var v = value.magnitude
+        var digits = 0
+        var probe = v
+        repeat {
+            digits += 1
+            probe /= 10
+        } while probe > 0
+        var i = n + digits
+        repeat {
+            i -= 1
+            p[i] = UInt8(truncatingIfNeeded: v % 10) &+ 0x30
+            v /= 10
+        } while v > 0
+        return n + digits
+    }
+
+    /// Writes `value` with `decimals` decimals (0 ... 6; half away from zero) at `p` (room for 40 bytes), trailing
+    /// zeros and a bare point dropped when `trimmed`; whole values are written as integers then. Values too large
+    /// for that are written in Swift's shortest form.
+    public static func write(_ value: Double, decimals: Int, trimmed: Bool, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        if trimmed, value == value.rounded(), value.magnitude < 1e15 { return write(Int(value), to: p) }
+        var scale = 1
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = (value * Double(scale)).rounded()
+        guard scaled.magnitude < 9e15 else {
+            let text = Array(value.description.utf8.prefix(40))
+            p.update(from: text, count: text.count)
+            return text.count
+        }
+        var units = Int(scaled)
+        var n = 0
+        if units < 0 {
+            p.pointee = UInt8(ascii: "-")
+            n = 1
+            units = -units
+        }
+        n += write(units / scale, to: p + n)
+        guard decimals > 0 else { return n }
+        var fraction = units % scale
+        p[n] = UInt8(ascii: ".")
+        for i in stride(from: n + decimals, through: n + 1, by: -1) {
+            p[i] = UInt8(truncatingIfNeeded: fraction % 10) &+ 0x30
+            fraction /= 10
+        }
+        n += decimals + 1
+        if trimmed {
+            while p[n - 1] == UInt8(ascii: "0") { n -= 1 }
+            if p[n - 1] == UInt8(ascii: ".") { n -= 1 }
+        }
+        return n
     }
 
     public static func append(_ value: Double, to bytes: inout [UInt8]) {
-        if value == value.rounded(), value.magnitude < 1e15 {
-            append(Int(value), to: &bytes)
-            return
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { buffer in
+            let n = write(value, decimals: 4, trimmed: true, to: buffer.baseAddress!)
+            bytes.append(contentsOf: UnsafeBufferPointer(start: buffer.baseAddress!, count: n))
         }
-        let start = bytes.count
-        CSVText.appendFixed(value, decimals: 4, to: &bytes)
-        while bytes.count > start, bytes.last == UInt8(ascii: "0") { bytes.removeLast() }
-        if bytes.last == UInt8(ascii: ".") { bytes.removeLast() }
     }
 
     public static func text(_ value: Double) -> String {

@@ -60,6 +60,11 @@ public final class AtomicFileWriter {
         try writeAll(UnsafeRawBufferPointer(bytes))
     }
 
+    /// Appends `bytes` (an array: copied as one block, not element by element as a generic sequence would be).
+    public func write(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBufferPointer { try write($0) }
+    }
+
     public func write(_ text: String) throws {
         try write(text.utf8)
     }

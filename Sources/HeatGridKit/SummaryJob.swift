@@ -123,14 +123,14 @@ public struct SummaryJob: Sendable {
 
         progress("writing \(outputFolder)")
         var files: [String] = []
+        let csv = outputFolder + "/summary.csv", json = outputFolder + "/summary.json"
+        let concentrationPath = outputFolder + "/concentration.csv"
         try timings.measure("write") {
-            let csv = outputFolder + "/summary.csv"
-            try table.writeCSV(to: csv, threads: threads)
-            let concentrationPath = outputFolder + "/concentration.csv"
+            try table.write(csvPath: csv, jsonPath: json,
+                            jsonHeader: jsonHeader(table, read: read, cube: cellCube, unknown: unknownCounts,
+                                                   concentration: concentration),
+                            threads: threads)
             try writeConcentration(concentration, categories: table, to: concentrationPath)
-            let json = outputFolder + "/summary.json"
-            try table.writeJSON(to: json, header: jsonHeader(table, read: read, cube: cellCube, unknown: unknownCounts,
-                                                             concentration: concentration), threads: threads)
             files += [csv, concentrationPath, json]
             if compstat {
                 let path = outputFolder + "/compstat.csv"
@@ -212,7 +212,7 @@ public struct SummaryJob: Sendable {
                 let (period, category) = keys[i]
                 let counts = cube.slot(of: period).map { cube.unitCounts(category: category, slot: $0) }
                     ?? [Int](repeating: 0, count: cube.unitCount)
-                return Concentration(counts: counts)
+                return Concentration(counts: counts, maximumLorenzPoints: 1024)
             }
         }.flatMap { $0 }
         return zip(keys, values).map { ($0.0, $0.1, $1) }

@@ -42,3 +42,64 @@ public enum Parallel {
         var values: [T] { (0..<count).map { base[$0]! } }
     }
 }
+
+/// Byte buffers, a few per lane, reused from round to round: writers that format parts of large files in parallel
+/// fill them, write them in order, and fill them again, so no file is held whole in memory and the buffers' pages
+/// are touched once.
+public final class LaneBuffers: @unchecked Sendable {
+    public let lanes: Int
+    /// Buffers per lane (one per file being written).
+    public let perLane: Int
+    private let slots: UnsafeMutablePointer<[[UInt8]]>
+
+    public init(lanes: Int, perLane: Int = 1, capacity: Int) {
+        self.lanes = lanes
+        self.perLane = perLane
+        slots = .allocate(capacity: lanes)
+        for k in 0..<lanes {
+            var buffer: [UInt8] = []
+            buffer.reserveCapacity(capacity)
+            (slots + k).initialize(to: [[UInt8]](repeating: buffer, count: perLane).map { Array($0) })
+        }
+    }
+
+    deinit {
+        slots.deinitialize(count: lanes)
+        slots.deallocate()
+    }
+
+    /// Empties the buffers of lanes `0..<count` (keeping their room) and lets `body(lane, &buffers)` fill each
+    /// lane's `perLane` buffers, lanes in parallel.
+    public func fill(_ count: Int, _ body: @Sendable (Int, inout [[UInt8]]) -> Void) {
+        precondition(count <= lanes, "at most one call per lane")
+        _ = Parallel.map(count) { lane in
+            // Moved out of the slot while filled, so each array is uniquely referenced and grows in place.
+            var buffers: [[UInt8]] = []
+            swap(&buffers, &self.slots[lane])
+            for k in buffers.indices { buffers[k].removeAll(keepingCapacity: true) }
+            body(lane, &buffers)
+            swap(&buffers, &self.slots[lane])
+        }
+    }
+
+    /// Buffer `k` of `lane` as the last `fill` left it.
+    public subscript(lane: Int, k: Int) -> [UInt8] { slots[lane][k] }
+}
+
+/// A buffer that workers write at disjoint indices: whoever makes one guarantees no index is written by two workers
+/// (nor read while another writes it). The one sanctioned way to share mutable memory between `Parallel.map` bodies.
+public struct DisjointWrites<Element>: @unchecked Sendable {
+    public let base: UnsafeMutablePointer<Element>
+    public let count: Int
+
+    public init(_ buffer: UnsafeMutableBufferPointer<Element>) {
+        base = buffer.baseAddress ?? UnsafeMutablePointer(bitPattern: MemoryLayout<Element>.alignment)!
+        count = buffer.count
+    }
+
+    @inlinable
+    public subscript(index: Int) -> Element {
+        get { base[index] }
+        nonmutating set { base[index] = newValue }
+    }
+}

@@ -92,8 +92,24 @@ public struct Concentration: Sendable {
     public init(counts: [Int], topFractions: [Double] = Concentration.defaultTopFractions,
                 maximumLorenzPoints: Int? = nil) {
         precondition(counts.allSatisfy { $0 >= 0 }, "incident counts must not be negative")
-        self.init(sortedAscending: counts.sorted().map(Double.init), topFractions: topFractions,
+        self.init(sortedAscending: Self.sortedAscending(counts), topFractions: topFractions,
                   maximumLorenzPoints: maximumLorenzPoints)
+    }
+
+    /// `counts` sorted ascending, as numbers. Counts of incidents per cell are small integers with many repeats:
+    /// a counting sort (one pass to tally, one to write) when the largest is not far above the number of places,
+    /// a comparison sort otherwise.
+    static func sortedAscending(_ counts: [Int]) -> [Double] {
+        guard let largest = counts.max() else { return [] }
+        guard largest <= 4 * counts.count + 1024 else { return counts.sorted().map(Double.init) }
+        var tally = [Int](repeating: 0, count: largest + 1)
+        for count in counts { tally[count] += 1 }
+        var sorted: [Double] = []
+        sorted.reserveCapacity(counts.count)
+        for (value, times) in tally.enumerated() where times > 0 {
+            sorted.append(contentsOf: repeatElement(Double(value), count: times))
+        }
+        return sorted
     }
 
     /// Statistics of `counts` given as numbers (weighted incidents), each finite and non-negative.

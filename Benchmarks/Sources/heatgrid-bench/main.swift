@@ -1,7 +1,7 @@
 // HeatGrid and its Python peers on the same files in the same run; prints ratios and checks answers.
 //
 // usage: heatgrid-bench --workload DIR --points N --python PY --peers peers.py --heatgrid BIN [--repeat R]
-//                       [--stages parse,assign,render]
+//                       [--stages parse,assign,render,summary]
 // Benchmarks/run.sh passes all but the last (default: every stage). Exit status: 0 all good, 1 a wrong answer, 2 a speed target missed.
 import Dispatch
 import Foundation
@@ -15,7 +15,7 @@ struct Arguments {
     var peers = "peers/peers.py"
     var heatgrid = "../.build/release/heatgrid"
     var repeats = 5
-    var stages: Set<String> = ["parse", "assign", "render"]
+    var stages: Set<String> = ["parse", "assign", "render", "summary"]
 
     init(_ arguments: [String]) {
         var i = 1
@@ -99,6 +99,24 @@ func runTimed(_ program: String, _ arguments: [String]) throws {
 }
 
 /// The largest resident set of any child process waited for so far, in bytes.
+/// The `--timings` JSON object a command prints last on standard error, as stage → seconds.
+func commandTimings(_ program: String, _ arguments: [String]) throws -> [String: Double] {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: program)
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0,
+          let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
+          let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Double]
+    else { throw HeatGridError("\(program) \(arguments.joined(separator: " ")) printed no timings") }
+    return object
+}
+
 func peakChildResidentBytes() -> Int {
     var usage = rusage()
     getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
@@ -138,11 +156,16 @@ let whole = try stages.contains("assign") ? median(3, spanning: 3) {
 } : nil
 // Before any Python child runs, so the peak below is heatgrid's own.
 let peakBytes = peakChildResidentBytes()
+let summaryArguments = ["summary", "--cells", cellsPath, "--incidents", csvPath, "--by", "week", "--compare", "previous",
+                        "--out", scratch + "/summary", "--threads", "2"]
+let wholeSummary = try stages.contains("summary") ? median(3, spanning: 3) { try runTimed(args.heatgrid, summaryArguments) } : nil
+let summaryStages = try stages.contains("summary") ? commandTimings(args.heatgrid, summaryArguments + ["--timings"]) : [:]
 
 print("\(args.points) incidents, \(expectedCells) cells; peers running…")
 let peerOutput = try run(args.python, [args.peers, args.workload, String(args.points), "--repeat", "3",
                                        "--stages", stages.sorted().joined(separator: ","),
-                                       "--counts-out", scratch + "/peer_counts.csv"])
+                                       "--counts-out", scratch + "/peer_counts.csv",
+                                       "--summary-out", scratch + "/peer_summary.csv"])
 let peers = try JSONSerialization.jsonObject(with: peerOutput) as! [String: Any]
 @MainActor func peer(_ key: String) -> Double { peers[key] as! Double }
 var wrong: [String] = []
@@ -216,6 +239,60 @@ if stages.contains("assign"), let whole {
     notes.append(String(format: "assigned %d, outside %d of %d; peak RSS of `heatgrid assign` %.0f MB, input file %.0f MB: "
                         + "%.1f bytes per incident on top of the file", assignedCount, outside, args.points,
                         Double(peakBytes) / 1e6, Double(fileBytes) / 1e6, Double(peakBytes - fileBytes) / Double(args.points)))
+}
+
+if stages.contains("summary"), let wholeSummary {
+    // The aggregate stage alone, in-process: cell × category × week counts of the assigned incidents on 2 threads.
+    let index = try PolygonIndex(layer: cells.result.polygons, threads: 2)
+    let assignment = index.assign(x: table.longitude, y: table.latitude, threads: 2)
+    let categories = CategoryTable.standard.mapping(of: table.categoryNames).categories
+    let codes = table.category.map { categories[Int($0)] }
+    let times = table.time ?? []
+    let zone = IncidentTimeZone.shanghai
+    let weekIndices = times.lazy.map { PeriodUnit.week.index(localSeconds: zone.localSeconds(utc: $0)) }
+    let weeks = (weekIndices.min()!...weekIndices.max()!).map { Period(unit: .week, index: $0) }
+    let periods = weeks + [weeks[0].previous]
+    let cube = median(args.repeats, spanning: 1) {
+        CountCube.counting(units: cells.result.count, categories: CategoryTable.standard.count, periods: periods,
+                           cell: assignment, category: codes, time: times, clock: zone, parts: 2)
+    }
+    if cube.result.counted + cube.result.outside != args.points {
+        wrong.append("aggregate: \(cube.result.counted) counted + \(cube.result.outside) outside != \(args.points)")
+    }
+    if cube.result.counted != peers["pandas_summary_counted"] as! Int {
+        wrong.append("aggregate: \(cube.result.counted) counted, pandas \(peers["pandas_summary_counted"]!)")
+    }
+    // The command's summary.csv, cell rows by category, against the pandas table (count and previous week).
+    var expected: [String: (Int, Int)] = [:]
+    for line in try String(contentsOfFile: scratch + "/peer_summary.csv", encoding: .utf8).split(separator: "\n").dropFirst() {
+        let f = line.split(separator: ",", omittingEmptySubsequences: false)
+        expected["\(f[0])|\(f[1])|\(f[2])"] = (Int(f[3])!, Int(f[4])!)
+    }
+    var matched = 0, differing = 0
+    for line in try String(contentsOfFile: scratch + "/summary/summary.csv", encoding: .utf8).split(separator: "\n").dropFirst() {
+        let f = line.split(separator: ",", omittingEmptySubsequences: false)
+        guard f[0] == "cell", f[3] != "all" else { continue }
+        if let (count, previous) = expected["\(f[1])|\(f[3])|\(f[4])"], Int(f[5]) == count, Int(f[6]) == previous {
+            matched += 1
+        } else {
+            differing += 1
+        }
+    }
+    if differing > 0 || matched != expected.count {
+        wrong.append("heatgrid summary: \(matched) cell rows equal pandas', \(differing) differ, pandas has \(expected.count)")
+    }
+    rows += [
+        Row(stage: "whole `heatgrid summary` (by week, vs previous)", heatgrid: wholeSummary.seconds,
+            peerName: "geopandas sjoin + pandas groupby/pivot/shift + to_csv", peer: peer("pandas_summary_job"), target: 10),
+    ]
+    let aggregateLimit = 0.100 * Double(args.points) / 10_000_000
+    let aggregateMet = cube.seconds < aggregateLimit
+    notes.append(String(format: "aggregate cell × category × week, in-process, 2 threads: %.1f ms (%.1f ms per 10M; target < 100 ms per 10M: ",
+                        cube.seconds * 1e3, cube.seconds * 1e3 * 10_000_000 / Double(args.points))
+        + (aggregateMet ? "met" : "MISSED")
+        + String(format: "); the command's own aggregate stage %.1f ms, wall %.3f s; %d cell rows equal pandas'",
+                 (summaryStages["aggregate"] ?? .nan) * 1e3, summaryStages["wall"] ?? .nan, matched))
+    indexMet = indexMet && aggregateMet
 }
 
 if stages.contains("render") {
