@@ -39,6 +39,50 @@ struct CountCubeTests {
         #expect(c.outOfPeriods == 0 && c.timeless > 0 && c.outside > 0)
     }
 
+    /// The reduction as datashader has it: a cube per chunk of rows (create, append), combined in order.
+    @Test func rowChunksAppendedAndCombinedEqualOneCount() {
+        let sample = Sample(count: 12_000, units: 23, categories: 4, seed: 5)
+        let whole = CountCube.counting(units: 23, categories: 4, periods: weeks, cell: sample.cell,
+                                       category: sample.category, time: sample.time, clock: zone, parts: 1)
+        for chunks in [1, 2, 7] {
+            var combined: CountCube?
+            for k in 0..<chunks {
+                var partial = CountCube(units: 23, categories: 4, periods: weeks)
+                sample.cell.withUnsafeBufferPointer { cell in
+                    sample.category.withUnsafeBufferPointer { category in
+                        sample.time.withUnsafeBufferPointer { time in
+                            let n = sample.cell.count
+                            partial.append(cell: cell, category: category, time: time,
+                                           rows: (n * k / chunks)..<(n * (k + 1) / chunks), clock: zone)
+                        }
+                    }
+                }
+                if combined == nil { combined = partial } else { combined!.merge(partial) }
+            }
+            #expect(combined == whole, "\(chunks) chunks")
+        }
+    }
+
+    /// Six incidents around the turn of 2026-W01 and 2026-W02 (Asia/Shanghai), counted by hand.
+    @Test func handCheckedWeekBoundary() {
+        // Unix seconds of local times: 2026-01-04 23:59:59 is Sunday of W01, 2026-01-05 00:00 Monday of W02.
+        let sunday: Int64 = 1_767_542_399, monday: Int64 = 1_767_542_400
+        let cell: [Int32] = [0, 0, 1, 1, -1, 0]
+        let category: [UInt16] = [0, 1, 0, 0, 0, 0]
+        let time: [Int64] = [sunday, monday, monday, sunday - 6 * 86_400, monday, IncidentTable.missingTime]
+        let w01 = Period(label: "2026-W01")!, w02 = Period(label: "2026-W02")!
+        let cube = CountCube.counting(units: 2, categories: 2, periods: [w01, w02], cell: cell, category: category,
+                                      time: time, clock: zone, parts: 2)
+        // Cell 0: W01 one of category 0 (Sunday 23:59:59), W02 one of category 1. Cell 1: W01 one (Monday
+        // 2025-12-29 23:59:59), W02 one. Row 4 is outside every cell, row 5 has no time.
+        #expect(cube.count(unit: 0, category: 0, period: w01) == 1)
+        #expect(cube.count(unit: 0, category: 1, period: w01) == 0)
+        #expect(cube.count(unit: 0, category: 1, period: w02) == 1)
+        #expect(cube.count(unit: 1, category: nil, period: w01) == 1)
+        #expect(cube.count(unit: 1, category: nil, period: w02) == 1)
+        #expect(cube.outside == 1 && cube.timeless == 1 && cube.outOfPeriods == 0 && cube.counted == 4)
+    }
+
     @Test func countsEqualADirectCount() {
         let sample = Sample(count: 5_000, units: 11, categories: 3, seed: 11)
         let cube = CountCube.counting(units: 11, categories: 3, periods: weeks, cell: sample.cell,
