@@ -50,31 +50,20 @@ public struct ChoroplethJob: Sendable {
         let font = try settings.loadFont()
         let pinned = try settings.pinnedBreaks()
         let threads = settings.threads, validation = settings.validation
-        progress("reading \(cellsPath)")
-        let cells = try timings.measure("parse_cells") {
-            try BoundaryLayer.load(path: cellsPath, idField: idField, nameField: nil, validation: validation,
-                                   threads: threads)
-        }
         let overlay = try boundariesPath.map { path in
             try timings.measure("parse_boundaries") {
                 try BoundaryLayer.load(path: path, level: boundaryLevel, validation: validation, threads: threads)
             }
         }
-        progress("reading \(incidentsPath)")
-        let (incidents, rejects) = try settings.readIncidents(incidentsPath, besides: outputPath,
-                                                              needsTime: splitTime != nil, timings: &timings)
+        // Assigned exactly as `heatgrid assign` does: the same reading, datum conversion and index.
+        let loaded = try AssignedIncidents.load(
+            cellsPath: cellsPath, idField: idField, incidentsPath: incidentsPath, incidents: settings.incidents,
+            layerDatum: settings.layerDatum, needsTime: splitTime != nil, validation: validation, threads: threads,
+            timings: &timings, progress: progress)
+        let (cells, incidents, assignment) = (loaded.cells, loaded.incidents, loaded.assignment)
+        let rejects = try incidents.writeRejects(to: rejectsPath(besides: outputPath))
         if splitTime != nil && incidents.table.time == nil {
             throw HeatGridError("\(incidentsPath): a change map (--split) needs a time column")
-        }
-
-        progress("assigning \(incidents.table.count) incidents to \(cells.count) cells")
-        let index = try timings.measure("index") {
-            do { return try PolygonIndex(layer: cells.polygons, threads: threads) } catch {
-                throw HeatGridError("\(cellsPath): \(error)")
-            }
-        }
-        let assignment = timings.measure("assign") {
-            index.assign(x: incidents.table.longitude, y: incidents.table.latitude, threads: threads)
         }
         let (values, outside) = timings.measure("aggregate") { cellValues(assignment, incidents.table, cells) }
 
