@@ -11,7 +11,8 @@
 //   GeoJSON ─ byte-level reader, streaming RFC 7946 writer
 //   Incidents ─ incident table, CSV reader with rejects, time formats and zones, sample generator
 //   Aggregate ─ counts by cell × category × period as mergeable reductions; category files; period comparison
-//   Stats ─ statistics on counts (concentration: Lorenz, Gini, generalized Gini)
+//   Stats ─ statistics on counts (concentration; spatial weights; Gi*, local Moran, trends, near repeat, scoring)
+//   Neighbours ─ spatial weights from polygons and points (queen, rook, distance band, k nearest)
 //   SpatialIndex ─ point-in-polygon core
 //   Render ─ canvas, kernel density, colour maps, outlines
 //   Grid ─ generated square/hex grids clipped to boundaries (GEOS through GEOSBridge)
@@ -47,7 +48,8 @@ let package = Package(
         .target(name: "GeoJSON", dependencies: ["GeoCore", "AtomicOutput", "DecimalText"]),
         .target(name: "Incidents", dependencies: ["GeoCore", "AtomicOutput", "DecimalText", "FreshMemory"]),
         .target(name: "Aggregate", dependencies: ["Incidents", "Parallel", "AtomicOutput", "GeoCore", "GeoJSON"]),
-        .target(name: "Stats"),
+        .target(name: "Stats", dependencies: ["Parallel"]),
+        .target(name: "Neighbours", dependencies: ["GeoCore", "Projection", "Stats", "Parallel"]),
         .target(name: "SpatialIndex", dependencies: ["GeoCore", "FreshMemory"]),
         .target(name: "Render", dependencies: ["GeoCore", "Projection", "AtomicOutput"]),
         .target(name: "Grid", dependencies: ["GeoCore", "Projection", "GEOSBridge"]),
@@ -57,7 +59,7 @@ let package = Package(
         .target(
             name: "HeatGridKit",
             dependencies: [
-                "GeoCore", "AtomicOutput", "FreshMemory", "Projection", "GeoJSON", "Incidents", "Aggregate", "Stats", "Parallel",
+                "GeoCore", "AtomicOutput", "FreshMemory", "Projection", "GeoJSON", "Incidents", "Aggregate", "Stats", "Neighbours", "Parallel",
                 "SpatialIndex", "Render", "Grid", "GEOSBridge", "ImageBridge", "LayerCheck",
             ]
         ),
@@ -76,7 +78,9 @@ let package = Package(
         .testTarget(name: "GeoJSONTests", dependencies: ["GeoJSON", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "IncidentsTests", dependencies: ["Incidents", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AggregateTests", dependencies: ["Aggregate", "Incidents", "TestSupport"], exclude: ["Reference"]),
-        .testTarget(name: "StatsTests", dependencies: ["Stats", "TestSupport"]),
+        .testTarget(name: "StatsTests", dependencies: ["Stats", "TestSupport"], exclude: ["Reference"]),
+        .testTarget(name: "NeighboursTests", dependencies: ["Neighbours", "Stats", "GeoCore", "GeoJSON", "TestSupport"],
+                    exclude: ["Reference"]),
         .testTarget(name: "SpatialIndexTests", dependencies: ["SpatialIndex", "GEOSBridge", "GeoJSON", "TestSupport"]),
         .testTarget(name: "GridTests", dependencies: ["Grid", "GEOSBridge", "GeoCore", "Projection", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "TestSupport"], exclude: ["Reference"]),

@@ -1,0 +1,6 @@
+import Testing
+@testable import Neighbours
+
+@Test func neighboursModuleLoads() {
+    _ = Neighbours.self
+}
