@@ -141,8 +141,10 @@ public enum ISO8601Time {
     /// `parse`, a time without an offset being local to `zone`.
     @inline(__always)
     static func parse(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, zone: IncidentTimeZone) -> Int64? {
-        if let parts = fullFormParts(start, end) {
-            return parts.hasOffset ? parts.seconds : zone.utcSeconds(local: parts.seconds)
+        // The shortcut with the zone's last offset is right for times with an offset, and for times without one
+        // from where that offset holds.
+        if let seconds = fullFormSeconds(start, end, defaultOffset: zone.finalOffset), seconds >= zone.finalFromAsUTC {
+            return seconds
         }
         guard let parts = generalParts(start, end) else { return nil }
         return parts.hasOffset ? parts.seconds : zone.utcSeconds(local: parts.seconds)
@@ -203,14 +205,12 @@ public enum ISO8601Time {
     /// gives the same seconds for these texts and decides whether the others are valid).
     @inline(__always)
     static func fullFormSeconds(_ p: UnsafePointer<UInt8>, _ e: UnsafePointer<UInt8>) -> Int64? {
-        guard let parts = fullFormParts(p, e) else { return nil }
-        return parts.hasOffset ? parts.seconds : parts.seconds - defaultOffsetSeconds
+        fullFormSeconds(p, e, defaultOffset: defaultOffsetSeconds)
     }
 
-    /// The shortcut behind `fullFormSeconds`: Unix seconds when the text has an offset (`Z` or `±HH:MM`), else
-    /// local wall-clock seconds, which the caller places in a zone.
+    /// `fullFormSeconds` with `defaultOffset` (seconds east of UTC) for a text without an offset.
     @inline(__always)
-    static func fullFormParts(_ p: UnsafePointer<UInt8>, _ e: UnsafePointer<UInt8>) -> (seconds: Int64, hasOffset: Bool)? {
+    static func fullFormSeconds(_ p: UnsafePointer<UInt8>, _ e: UnsafePointer<UInt8>, defaultOffset: Int64) -> Int64? {
         let length = e - p
         guard length == 19 || length == 20 || length == 25 else { return nil }
         // Little-endian words: byte k of the text is bits 8k..8k+7.
@@ -233,9 +233,10 @@ public enum ISO8601Time {
         let hour = byte(clockPairs, 0)
         let minute = byte(clockPairs, 3)
         let second = byte(clockPairs, 6)
-        var offset: Int64 = 0
+        var offset = defaultOffset
         if length == 20 {
             guard p[19] == UInt8(ascii: "Z") || p[19] == UInt8(ascii: "z") else { return nil }
+            offset = 0
         } else if length == 25 {
             let zone = load(p, 17)  // SS±HH:MM
             let sign = p[19]
@@ -255,7 +256,7 @@ public enum ISO8601Time {
         let dayNumber = table >= 0 && table < tabulatedYears
             ? Int64(monthStartDays[Int(table) * 12 + Int(month) - 1]) + day - 1
             : days(fromCivil: year, month, day)
-        return (dayNumber * 86_400 + hour * 3600 + minute * 60 + second - offset, length != 19)
+        return dayNumber * 86_400 + hour * 3600 + minute * 60 + second - offset
     }
 
     private static let firstTabulatedYear: Int64 = 1970

@@ -274,7 +274,7 @@ extension IncidentCSVReader {
         let timeParser = layout.timeParser
         var isoTimes = false
         if case .iso = timeParser.kind { isoTimes = true }
-        let zoneFixedFromLocal = timeParser.zone.finalFromLocal
+        let zoneFixedFrom = timeParser.zone.finalFromAsUTC
         let zoneFixedOffset = timeParser.zone.finalOffset
 
         let b = base
@@ -360,10 +360,12 @@ extension IncidentCSVReader {
                 var seconds: Int64 = 0
                 if let k = layout.time {
                     // ISO 8601 full forms in the zone's last offset: the shortcut, inline.
-                    if isoTimes, let parts = ISO8601Time.fullFormParts(b + fields.start[k], b + fields.end[k]),
-                       parts.hasOffset || parts.seconds >= zoneFixedFromLocal
+                    if isoTimes,
+                       let parsed = ISO8601Time.fullFormSeconds(b + fields.start[k], b + fields.end[k],
+                                                                defaultOffset: zoneFixedOffset),
+                       parsed >= zoneFixedFrom
                     {
-                        seconds = parts.hasOffset ? parts.seconds : parts.seconds - zoneFixedOffset
+                        seconds = parsed
                     } else if let parsed = timeParser.parse(b + fields.start[k], b + fields.end[k]) {
                         seconds = parsed
                     } else if layout.timeRequired {

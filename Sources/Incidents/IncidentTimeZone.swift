@@ -31,10 +31,12 @@ public struct IncidentTimeOptionError: Error, CustomStringConvertible, Sendable,
 public struct IncidentTimeZone: Sendable, Hashable, CustomStringConvertible {
     /// The IANA identifier, e.g. `Asia/Shanghai`.
     public let identifier: String
-    /// The offset after the last tabulated transition, and where it starts in UTC and (unambiguously) in local time.
+    /// The offset after the last tabulated transition, and where it starts in UTC.
     @usableFromInline let finalOffset: Int64
     @usableFromInline let finalFromUTC: Int64
-    @usableFromInline let finalFromLocal: Int64
+    /// Where local times are read with the final offset, unambiguously (after any gap or overlap of the last
+    /// transition), as the instant such a reading gives: local times `t` with `t - finalOffset >= finalFromAsUTC`.
+    @usableFromInline let finalFromAsUTC: Int64
     @usableFromInline let table: Transitions
 
     /// China Standard Time, the default zone of incident files (UTC+8 since 1991; daylight saving time 1986–1991).
@@ -66,11 +68,11 @@ public struct IncidentTimeZone: Sendable, Hashable, CustomStringConvertible {
             finalOffset = table.offsets[table.offsets.count - 1]
             finalFromUTC = last
             let before = table.offsets.count >= 2 ? table.offsets[table.offsets.count - 2] : table.initialOffset
-            finalFromLocal = last + max(before, finalOffset)
+            finalFromAsUTC = last + max(before, finalOffset) - finalOffset
         } else {
             finalOffset = table.initialOffset
             finalFromUTC = .min
-            finalFromLocal = .min
+            finalFromAsUTC = .min
         }
     }
 
@@ -98,7 +100,8 @@ public struct IncidentTimeZone: Sendable, Hashable, CustomStringConvertible {
     /// in an overlap is the earlier instant (see the type's documentation).
     @inlinable @inline(__always)
     public func utcSeconds(local: Int64) -> Int64 {
-        local >= finalFromLocal ? local - finalOffset : local - table.offset(local: local)
+        let utc = local &- finalOffset
+        return utc >= finalFromAsUTC ? utc : local - table.offset(local: local)
     }
 
     /// The transitions of one zone, shared by every copy of it.
@@ -157,13 +160,17 @@ public struct IncidentTimeZone: Sendable, Hashable, CustomStringConvertible {
 
         private static let cache = Mutex<[String: Transitions]>([:])
 
-        /// The transitions of the zone `identifier`, read once per process; nil for an unknown zone.
+        /// The transitions of the zone `identifier`, read once per process; nil for an unknown zone. Zones are
+        /// read one at a time, under the cache's lock (Foundation's zones are not to be walked from several
+        /// threads at once).
         static func cached(_ identifier: String) -> Transitions? {
-            if let found = cache.withLock({ $0[identifier] }) { return found }
-            guard !identifier.isEmpty, let zone = TimeZone(identifier: identifier) else { return nil }
-            let table = read(zone)
-            cache.withLock { $0[identifier] = table }
-            return table
+            cache.withLock { tables in
+                if let found = tables[identifier] { return found }
+                guard !identifier.isEmpty, let zone = TimeZone(identifier: identifier) else { return nil }
+                let table = read(zone)
+                tables[identifier] = table
+                return table
+            }
         }
 
         private static func read(_ zone: TimeZone) -> Transitions {

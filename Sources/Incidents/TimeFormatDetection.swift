@@ -153,7 +153,8 @@ extension IncidentCSVReader {
     static func detectTimeFormat(_ samples: [TimeSample], column: String, lineOf: (Int) -> Int) -> TimeDetection {
         guard !samples.isEmpty else { return TimeDetection() }
         func example(_ sample: TimeSample) -> String { "'\(sample.text)' (line \(lineOf(sample.rowOffset)))" }
-        let examples = samples.prefix(2).map(example).joined(separator: ", ")
+        // Line numbers cost a count of the newlines before them: only for messages.
+        var examples: String { samples.prefix(2).map(example).joined(separator: ", ") }
 
         var bestCount = 0
         var bestIndex = -1
