@@ -135,13 +135,32 @@ public func renderHeatMap(layer: BoundaryLayer, longitude: [Double], latitude: [
 public func renderCellMap(layer: BoundaryLayer, values: [Double], shading: Shading, overlay: BoundaryLayer? = nil,
                           style: HeatMapStyle = HeatMapStyle()) -> HeatMap {
     precondition(values.count == layer.count, "one value per area")
+    let fitted = shading.fitted(to: values.map(Float.init))
+    let (image, canvas) = drawCells(layer: layer, colors: values.map { fitted.color(of: $0) }, overlay: overlay,
+                                    style: style)
+    return HeatMap(image: image, canvas: canvas, density: nil, shading: fitted, radius: nil,
+                   lowestValue: min(0, values.filter(\.isFinite).min() ?? 0))
+}
+
+/// Cells in colours of their own (a category each: hot-spot bins, emerging patterns; nil leaves a cell unfilled),
+/// with the same base, outlines and overlay as `renderCellMap`. The map's legend comes from `MapText.legendEntries`.
+public func renderCategoryMap(layer: BoundaryLayer, colors: [RGBA?], overlay: BoundaryLayer? = nil,
+                              style: HeatMapStyle = HeatMapStyle()) -> HeatMap {
+    precondition(colors.count == layer.count, "one colour per area")
+    let (image, canvas) = drawCells(layer: layer, colors: colors, overlay: overlay, style: style)
+    return HeatMap(image: image, canvas: canvas, density: nil, shading: Shading(colorMap: style.colorMap, top: 1).fitted(to: []),
+                   radius: nil, lowestValue: 0)
+}
+
+/// The base layers, each cell filled with its colour, light cell edges and the overlay's strong lines.
+private func drawCells(layer: BoundaryLayer, colors: [RGBA?], overlay: BoundaryLayer?,
+                       style: HeatMapStyle) -> (RGBAImage, MapCanvas) {
     let extent = overlay.map { $0.boundingBox.union(layer.boundingBox) } ?? layer.boundingBox
     let canvas = MapCanvas(lonLatExtent: extent, width: style.width)
-    let fitted = shading.fitted(to: values.map(Float.init))
     let rings = pixelRings(of: layer, on: canvas)
     var (image, _) = baseLayers(rings, canvas: canvas, style: style)
-    for (polygons, value) in zip(rings, values) {
-        let color = fitted.color(of: value)
+    for (polygons, color) in zip(rings, colors) {
+        guard let color else { continue }
         for polygonRings in polygons { image.fill(rings: polygonRings, color: color) }
     }
     // Thin, light cell edges keep a dense grid readable; the overlay carries the strong lines.
@@ -149,6 +168,5 @@ public func renderCellMap(layer: BoundaryLayer, values: [Double], shading: Shadi
     if let overlay {
         strokeOutlines(pixelRings(of: overlay, on: canvas), on: &image, width: style.outlineWidth, color: style.outline)
     }
-    return HeatMap(image: image, canvas: canvas, density: nil, shading: fitted, radius: nil,
-                   lowestValue: min(0, values.filter(\.isFinite).min() ?? 0))
+    return (image, canvas)
 }

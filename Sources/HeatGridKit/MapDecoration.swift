@@ -11,6 +11,8 @@ public struct MapText: Sendable {
     public var areaLabels: [String]?
     /// What the legend's numbers are, e.g. "incidents per km²".
     public var legendCaption: String
+    /// A legend of named colours (hot-spot bins, patterns) instead of the shading's.
+    public var legendEntries: [ClassedLegend.Entry]?
 
     public init(title: String, subtitle: String? = nil, language: Language = .zh, areaLabels: [String]? = nil,
                 legendCaption: String? = nil) {
@@ -45,7 +47,12 @@ func decorate(_ map: HeatMap, layer: BoundaryLayer, text mapText: MapText, font:
     let labelStyle = TextStyle(pixelSize: unit, color: RGBA(40, 40, 40))
     let captionStyle = TextStyle(pixelSize: unit + 1, color: RGBA(20, 20, 20))
     let shading = map.shading.shading
-    if let classes = shading.classes {
+    if let entries = mapText.legendEntries {
+        image.place(ClassedLegend(entries: entries, caption: mapText.legendCaption,
+                                  swatch: PixelSize(width: unit * 2, height: unit + 2), labelStyle: labelStyle,
+                                  captionStyle: captionStyle),
+                    in: .bottomRight, text: renderer)
+    } else if let classes = shading.classes {
         let colors = shading.colorMap.classColors(count: classes.classCount)
         let bounds = classes.upperBounds
         // The first class starts at the lowest value shown; when nothing falls below its bound (a change map's
