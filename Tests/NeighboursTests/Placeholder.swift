@@ -1,6 +1,0 @@
-import Testing
-@testable import Neighbours
-
-@Test func neighboursModuleLoads() {
-    _ = Neighbours.self
-}
