@@ -76,10 +76,16 @@ public struct NeighbourRuleError: Error, Hashable, Sendable, CustomStringConvert
 extension Neighbours {
     /// Weights for lon/lat polygons by any rule. Distances (snap, band) are metres in `projection`, by default
     /// `projection(for:)`; distance and k-nearest rules use `centroids(_:projection:)`. Throws when the rule
-    /// cannot apply (k not below the number of units).
+    /// cannot apply (k not below the number of units) or its numbers are out of range.
     public static func weights(_ rule: NeighbourRule, polygons: [MultiPolygon],
                                projection: TransverseMercator? = nil) throws(NeighbourRuleError) -> SpatialWeights {
         switch rule {
+        case .contiguity(_, let snap) where !(snap >= 0 && snap.isFinite):
+            throw NeighbourRuleError("snap must be a distance in metres of 0 or more, not \(snap)")
+        case .distanceBand(let metres) where !(metres > 0 && metres.isFinite):
+            throw NeighbourRuleError("the band must be a number of metres above 0, not \(metres)")
+        case .nearest(let k) where k < 1:
+            throw NeighbourRuleError("k must be a whole number of 1 or more, not \(k)")
         case .contiguity(let kind, let snap):
             if snap == 0 { return contiguity(polygons, kind) }
             return contiguity(polygons, kind, snap: snap, projection: projection ?? self.projection(for: polygons))

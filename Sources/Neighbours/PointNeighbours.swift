@@ -2,6 +2,8 @@ import GeoCore
 import Stats
 
 extension Neighbours {
+    /// Points that are not finite (the centroid of an empty unit) have no neighbours and are no one's neighbour.
+    ///
     /// Binary distance-band weights between planar points (metres when projected): j is a neighbour of i when
     /// 0 < |pᵢ − pⱼ| ≤ `threshold`, libpysal's `DistanceBand(binary=True)`. Inclusive at the threshold (scipy's
     /// `sparse_distance_matrix` keeps d ≤ max_distance); two units at the very same point are not neighbours, as in
@@ -14,6 +16,7 @@ extension Neighbours {
         let limit = threshold * threshold
         return collectRows(unitCount: points.count) { i, _, row in
             let p = points[i]
+            guard p.isFinite else { return }
             let (cx, cy) = grid.cell(of: p)
             for y in max(cy - 1, 0)...min(cy + 1, grid.rows - 1) {
                 for x in max(cx - 1, 0)...min(cx + 1, grid.columns - 1) {
@@ -40,6 +43,7 @@ extension Neighbours {
         let grid = PointGrid(points, cellSize: 0)
         return collectRows(unitCount: points.count) { i, _, row in
             let p = points[i]
+            guard p.isFinite else { return }
             // The best k so far as (squared distance, index), ascending.
             var best: [(Double, Int32)] = []
             best.reserveCapacity(k + 1)
@@ -102,8 +106,8 @@ struct PointGrid: Sendable {
         columns = Int(width / size) + 1
         rows = Int(height / size) + 1
         var starts = [Int](repeating: 0, count: columns * rows + 1)
-        var cells = [Int](repeating: 0, count: points.count)
-        for (i, p) in points.enumerated() {
+        var cells = [Int](repeating: -1, count: points.count)
+        for (i, p) in points.enumerated() where p.isFinite {
             let x = min(max(Int((p.x - originX) / size), 0), columns - 1)
             let y = min(max(Int((p.y - originY) / size), 0), rows - 1)
             cells[i] = y * columns + x
@@ -111,8 +115,8 @@ struct PointGrid: Sendable {
         }
         for c in 0..<(columns * rows) { starts[c + 1] += starts[c] }
         var next = starts
-        var items = [Int32](repeating: 0, count: points.count)
-        for (i, c) in cells.enumerated() {
+        var items = [Int32](repeating: 0, count: starts[columns * rows])
+        for (i, c) in cells.enumerated() where c >= 0 {
             items[next[c]] = Int32(i)
             next[c] += 1
         }

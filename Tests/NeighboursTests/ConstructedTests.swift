@@ -122,22 +122,35 @@ struct ConstructedTests {
 
     @Test func nearestAgreesWithBruteForce() {
         var generator = SplitMix(seed: 7)
-        let points = (0..<2000).map { _ in Point(x: generator.unit() * 1000, y: generator.unit() * 300) }
-            + (0..<50).map { Point(x: 500, y: Double($0)) }
-        for k in [1, 5, 12] {
-            let weights = Neighbours.nearest(points: points, k: k)
-            for i in stride(from: 0, to: points.count, by: 7) {
-                let expected = points.indices.filter { $0 != i }
-                    .sorted { (distance(points[i], points[$0]), $0) < (distance(points[i], points[$1]), $1) }
-                    .prefix(k).sorted()
-                #expect(weights.neighbours(of: i).map { Int($0) } == expected)
+        // Random points, a column of evenly spaced ones (ties) and a duplicate.
+        let points = (0..<1000).map { _ in Point(x: generator.unit() * 1000, y: generator.unit() * 300) }
+            + (0..<50).map { Point(x: 500, y: Double($0)) } + [Point(x: 500, y: 10)]
+        let weights = [1, 5, 12].map { Neighbours.nearest(points: points, k: $0) }
+        for i in stride(from: 0, to: points.count, by: 5) {
+            let order = points.indices.filter { $0 != i }
+                .map { (d: distance(points[i], points[$0]), j: $0) }
+                .sorted { ($0.d, $0.j) < ($1.d, $1.j) }
+            for (w, k) in zip(weights, [1, 5, 12]) {
+                #expect(w.neighbours(of: i).map { Int($0) } == order.prefix(k).map(\.j).sorted())
             }
         }
     }
 
     @Test func knnNeedsMoreUnitsThanK() {
         let layer = [Self.metres(0, 0, 100, 100), Self.metres(100, 0, 200, 100)]
-        #expect(throws: NeighbourRuleError.self) { try Neighbours.weights(.nearest(k: 2), polygons: layer) }
+        #expect(throws: NeighbourRuleError("knn:2 needs more than 2 units; the layer has 2")) {
+            try Neighbours.weights(.nearest(k: 2), polygons: layer)
+        }
+        #expect(throws: NeighbourRuleError.self) { try Neighbours.weights(.contiguity(.queen, snap: -1), polygons: layer) }
+        #expect(throws: NeighbourRuleError.self) { try Neighbours.weights(.distanceBand(metres: .nan), polygons: layer) }
+    }
+
+    @Test func anEmptyUnitIsAnIsland() throws {
+        // No vertices, no centroid: no neighbours by any rule, and no crash.
+        let layer = [Self.metres(0, 0, 100, 100), MultiPolygon([]), Self.metres(100, 0, 200, 100)]
+        #expect(Self.lists(try Neighbours.weights(.distanceBand(metres: 500), polygons: layer)) == [[2], [], [0]])
+        #expect(Self.lists(try Neighbours.weights(.nearest(k: 1), polygons: layer)) == [[2], [], [0]])
+        #expect(Self.lists(try Neighbours.weights(.contiguity(.queen, snap: 0), polygons: layer)) == [[2], [], [0]])
     }
 }
 

@@ -85,14 +85,17 @@ struct DistanceReferenceTests {
                                _ tolerance: Double) throws {
         let expected = try ReferenceData.lists(file, count: points.count)
         let ours = weights.sets
+        var ties = 0
         for i in points.indices {
             #expect(ours[i].count == k)
             let kth = ours[i].map { distance(points[i], points[$0]) }.max() ?? 0
             for j in ours[i].symmetricDifference(expected[i]) {
                 let d = distance(points[i], points[j])
-                if abs(d - kth) <= tolerance { continue }
+                if abs(d - kth) <= tolerance { ties += 1; continue }
                 Issue.record("\(file): unit \(i) neighbour \(j) at \(d) differs from libpysal (k-th distance \(kth))")
             }
         }
+        // Ties on a regular grid are at its rim (a corner cell's 4th nearest), not everywhere.
+        #expect(ties <= points.count / 4, "\(ties) tied neighbours differ")
     }
 }
