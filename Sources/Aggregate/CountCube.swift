@@ -161,41 +161,45 @@ public struct CountCube: Sendable, Equatable {
 
     /// Counts every incident on `parts` threads; the result is the same whatever `parts` is.
     ///
-    /// The threads split the units, not the rows: each reads every row and counts those in its own units, straight
-    /// into one cube. Reading a row twice costs less than a second cube per thread (tens of megabytes for a fine
-    /// grid by week, zeroed, faulted in and added up); the partial cubes of `merge` are for counts made apart.
+    /// A fine grid by week makes a cube of tens of megabytes, and incidents come in no order: adding each one in
+    /// place would miss the cache on almost every row. So the rows are first grouped by their (period, category)
+    /// block with a counting sort — each thread tallies its rows' blocks, then writes their units to the blocks'
+    /// places, a few hundred sequential streams — and then each block's units are counted into its slice of the
+    /// cube (`units` × 4 bytes, which stays in cache), blocks split between the threads. The partial cubes of `merge`
+    /// are for counts made apart (chunks of a file, separate runs).
     public static func counting<Clock: LocalClock>(units: Int, categories: Int, periods: [Period], cell: [Int32],
                                                    category: [UInt16], time: [Int64], clock: Clock,
                                                    parts: Int) -> CountCube {
         precondition(cell.count == category.count && cell.count == time.count, "one entry per incident")
         var cube = CountCube(units: units, categories: categories, periods: periods)
-        let parts = max(1, min(parts, max(1, units)))
-        guard let unit = cube.periodUnit else {
+        let n = cell.count
+        let parts = max(1, min(parts, max(1, n / 4096)))
+        guard let unit = cube.periodUnit, n > 0 else {
             cell.withUnsafeBufferPointer { cell in
                 category.withUnsafeBufferPointer { category in
                     time.withUnsafeBufferPointer { time in
-                        cube.append(cell: cell, category: category, time: time, rows: 0..<cell.count, clock: clock)
+                        cube.append(cell: cell, category: category, time: time, rows: 0..<n, clock: clock)
                     }
                 }
             }
             return cube
         }
         let (first, slotOfIndex) = (cube.firstIndex, cube.slotOfIndex)
-        let tallies = cube.counts.withUnsafeMutableBufferPointer { counts in
-            let shared = DisjointWrites(counts)
-            return Parallel.map(parts) { k -> (outside: Int, timeless: Int, outOfPeriods: Int) in
-                let owned = Parallel.part(k, of: units, parts: parts)
-                let (low, high) = (Int32(owned.lowerBound), Int32(owned.upperBound))
+        let blockCount = cube.periods.count * categories
+        // Pass 1: each row's block (-1: outside every unit, no time, or in no counted period), tallied per part.
+        var blocks = [Int32](repeating: -1, count: n)
+        let tallies = blocks.withUnsafeMutableBufferPointer { blocks in
+            let shared = DisjointWrites(blocks)
+            return Parallel.map(parts) { k -> (perBlock: [Int], outside: Int, timeless: Int, outOfPeriods: Int) in
+                var perBlock = [Int](repeating: 0, count: blockCount)
                 var outside = 0, timeless = 0, outOfPeriods = 0
                 cell.withUnsafeBufferPointer { cell in
                     category.withUnsafeBufferPointer { category in
                         time.withUnsafeBufferPointer { time in
                             slotOfIndex.withUnsafeBufferPointer { slots in
-                                for row in 0..<cell.count {
-                                    let c = cell[row]
-                                    guard c >= low && c < high else {
-                                        // Rows outside every unit are the first part's to tally.
-                                        if c < 0 && k == 0 { outside += 1 }
+                                for row in Parallel.part(k, of: n, parts: parts) {
+                                    if cell[row] < 0 {
+                                        outside += 1
                                         continue
                                     }
                                     let t = time[row]
@@ -208,14 +212,59 @@ public struct CountCube: Sendable, Equatable {
                                         outOfPeriods += 1
                                         continue
                                     }
-                                    let offset = (Int(slots[i]) &* categories &+ Int(category[row])) &* units &+ Int(c)
-                                    shared[offset] &+= 1
+                                    let block = Int(slots[i]) &* categories &+ Int(category[row])
+                                    shared[row] = Int32(block)
+                                    perBlock[block] += 1
                                 }
                             }
                         }
                     }
                 }
-                return (outside, timeless, outOfPeriods)
+                return (perBlock, outside, timeless, outOfPeriods)
+            }
+        }
+        // Where each part writes each block's units: blocks in order, parts in order within a block.
+        var starts = [[Int]](repeating: [Int](repeating: 0, count: blockCount), count: parts)
+        var blockStart = [Int](repeating: 0, count: blockCount + 1)
+        var position = 0
+        for block in 0..<blockCount {
+            blockStart[block] = position
+            for k in 0..<parts {
+                starts[k][block] = position
+                position += tallies[k].perBlock[block]
+            }
+        }
+        blockStart[blockCount] = position
+        let (partStarts, blockStarts, rowBlocks) = (starts, blockStart, blocks)
+        // Pass 2: the units of each block's rows, grouped.
+        var grouping = [Int32](repeating: 0, count: position)
+        grouping.withUnsafeMutableBufferPointer { grouped in
+            let shared = DisjointWrites(grouped)
+            _ = Parallel.map(parts) { k in
+                var cursor = partStarts[k]
+                rowBlocks.withUnsafeBufferPointer { blocks in
+                    cell.withUnsafeBufferPointer { cell in
+                        for row in Parallel.part(k, of: n, parts: parts) where blocks[row] >= 0 {
+                            let block = Int(blocks[row])
+                            shared[cursor[block]] = cell[row]
+                            cursor[block] += 1
+                        }
+                    }
+                }
+            }
+        }
+        let grouped = grouping
+        // Pass 3: each block's units counted into its slice of the cube.
+        cube.counts.withUnsafeMutableBufferPointer { counts in
+            let shared = DisjointWrites(counts)
+            let blockParts = max(1, min(parts, blockCount))
+            _ = Parallel.map(blockParts) { k in
+                grouped.withUnsafeBufferPointer { grouped in
+                    for block in Parallel.part(k, of: blockCount, parts: blockParts) {
+                        let base = block * units
+                        for g in blockStarts[block]..<blockStarts[block + 1] { shared[base + Int(grouped[g])] &+= 1 }
+                    }
+                }
             }
         }
         for tally in tallies {

@@ -149,43 +149,107 @@ public struct SummaryTable: Sendable {
         head += Array("],\"rows\":[\n".utf8)
 
         let lanes = max(1, threads)
-        let buffers = LaneBuffers(lanes: lanes, perLane: 2, capacity: 1 << 20)
         let categoryCodes = categories.categories.map(\.code) + ["all"]
         let periodLabels = periods.map(\.label)
         try writeAtomically(to: csvPath) { csv in
             try writeAtomically(to: jsonPath) { json in
                 try csv.write(Array(Self.csvHeader.utf8))
                 try json.write(head)
-                var firstRow = true
+                var work: [Part] = []
                 for (level, entry) in levels.enumerated() {
                     // Parts of about 256 units: buffers of a few hundred kilobytes, reused round after round.
-                    let unitCount = entry.cube.unitCount
-                    let parts = max(1, unitCount / 256)
-                    let csvFields = RowFields(level: entry, format: .csv, categoryCodes: categoryCodes, periodLabels: periodLabels)
-                    let jsonFields = RowFields(level: entry, format: .json, categoryCodes: categoryCodes, periodLabels: periodLabels)
-                    for round in stride(from: 0, to: parts, by: lanes) {
-                        let count = min(lanes, parts - round)
-                        buffers.fill(count) { lane, bytes in
-                            var sink = RowFormatter(table: self, csvFields: csvFields, jsonFields: jsonFields)
-                            swap(&sink.csv, &bytes[0])
-                            swap(&sink.json, &bytes[1])
-                            forEachRow(level: level, units: Parallel.part(round + lane, of: unitCount, parts: parts), into: &sink)
-                            swap(&sink.csv, &bytes[0])
-                            swap(&sink.json, &bytes[1])
-                        }
-                        for lane in 0..<count {
-                            try csv.write(buffers[lane, 0])
-                            var rows = buffers[lane, 1]
-                            guard !rows.isEmpty else { continue }
-                            if firstRow {
-                                rows.removeFirst()  // no comma before the first row
-                                firstRow = false
-                            }
-                            try json.write(rows)
-                        }
-                    }
+                    let parts = max(1, entry.cube.unitCount / 256)
+                    work += (0..<parts).map { Part(level: level, parts: parts, part: $0) }
                 }
+                let fields = levels.map { entry in
+                    LevelFields(csv: RowFields(level: entry, format: .csv, categoryCodes: categoryCodes, periodLabels: periodLabels),
+                                json: RowFields(level: entry, format: .json, categoryCodes: categoryCodes, periodLabels: periodLabels))
+                }
+                try writeRows(of: work, fields: fields, to: OutputPair(csv: csv, json: json), lanes: lanes)
                 try json.write(Array("]}\n".utf8))
+            }
+        }
+    }
+
+    /// One part of a level's units: `part` of `parts`.
+    struct Part: Sendable {
+        let level: Int
+        let parts: Int
+        let part: Int
+    }
+
+    struct LevelFields: Sendable {
+        let csv: RowFields
+        let json: RowFields
+    }
+
+    /// Formats `work` on `lanes` threads and writes it in order. Two sets of buffers: round r fills set r % 2 with
+    /// the next parts while the parts of round r − 1 are written.
+    private func writeRows(of work: [Part], fields: [LevelFields], to output: OutputPair, lanes: Int) throws {
+        let sets = [LaneBuffers(lanes: lanes, perLane: 2, capacity: 1 << 20),
+                    LaneBuffers(lanes: lanes, perLane: 2, capacity: 1 << 20)]
+        let files = Exclusive(output)
+        var next = 0, round = 0
+        var pending: LaneBuffers?, pendingCount = 0
+        while next < work.count || pending != nil {
+            let count = min(lanes, work.count - next)
+            let set = sets[round % 2]
+            var writeTask: (@Sendable () -> Void)?
+            if let written = pending {
+                let writtenCount = pendingCount
+                writeTask = { files.value.write(written, lanes: writtenCount) }
+            }
+            let firstPart = next
+            set.fill(count, alongside: writeTask) { lane, bytes in
+                self.format(work[firstPart + lane], fields: fields, into: &bytes)
+            }
+            if let error = output.error { throw error }
+            pending = count > 0 ? set : nil
+            pendingCount = count
+            next += count
+            round += 1
+        }
+    }
+
+    /// Formats the rows of one part of a level into `bytes[0]` (CSV) and `bytes[1]` (JSON).
+    private func format(_ work: Part, fields: [LevelFields], into bytes: inout [[UInt8]]) {
+        var sink = RowFormatter(table: self, csvFields: fields[work.level].csv, jsonFields: fields[work.level].json)
+        swap(&sink.csv, &bytes[0])
+        swap(&sink.json, &bytes[1])
+        let unitCount = levels[work.level].cube.unitCount
+        forEachRow(level: work.level, units: Parallel.part(work.part, of: unitCount, parts: work.parts), into: &sink)
+        swap(&sink.csv, &bytes[0])
+        swap(&sink.json, &bytes[1])
+    }
+
+    /// The two files being written, by one task at a time; the first error stops the writing and is rethrown by
+    /// the caller.
+    final class OutputPair {
+        let csv: AtomicFileWriter
+        let json: AtomicFileWriter
+        var firstRow = true
+        var error: (any Error)?
+
+        init(csv: AtomicFileWriter, json: AtomicFileWriter) {
+            self.csv = csv
+            self.json = json
+        }
+
+        func write(_ buffers: LaneBuffers, lanes: Int) {
+            guard error == nil else { return }
+            do {
+                for lane in 0..<lanes {
+                    try csv.write(buffers[lane, 0])
+                    var rows = buffers[lane, 1]
+                    guard !rows.isEmpty else { continue }
+                    if firstRow {
+                        rows.removeFirst()  // no comma before the first row
+                        firstRow = false
+                    }
+                    try json.write(rows)
+                }
+            } catch {
+                self.error = error
             }
         }
     }

@@ -212,7 +212,7 @@ public struct SummaryJob: Sendable {
                 let (period, category) = keys[i]
                 let counts = cube.slot(of: period).map { cube.unitCounts(category: category, slot: $0) }
                     ?? [Int](repeating: 0, count: cube.unitCount)
-                return Concentration(counts: counts, maximumLorenzPoints: 1024)
+                return Concentration(counts: counts, maximumLorenzPoints: 21)
             }
         }.flatMap { $0 }
         return zip(keys, values).map { ($0.0, $0.1, $1) }

@@ -69,10 +69,16 @@ public final class LaneBuffers: @unchecked Sendable {
     }
 
     /// Empties the buffers of lanes `0..<count` (keeping their room) and lets `body(lane, &buffers)` fill each
-    /// lane's `perLane` buffers, lanes in parallel.
-    public func fill(_ count: Int, _ body: @Sendable (Int, inout [[UInt8]]) -> Void) {
+    /// lane's `perLane` buffers, lanes in parallel — and runs `alongside` meanwhile as one more task (writing what
+    /// another set of buffers holds, say, while this one is filled).
+    public func fill(_ count: Int, alongside: (@Sendable () -> Void)? = nil,
+                     _ body: @Sendable (Int, inout [[UInt8]]) -> Void) {
         precondition(count <= lanes, "at most one call per lane")
-        _ = Parallel.map(count) { lane in
+        _ = Parallel.map(count + (alongside == nil ? 0 : 1)) { lane in
+            if lane == count, let alongside {
+                alongside()
+                return
+            }
             // Moved out of the slot while filled, so each array is uniquely referenced and grows in place.
             var buffers: [[UInt8]] = []
             swap(&buffers, &self.slots[lane])
@@ -84,6 +90,13 @@ public final class LaneBuffers: @unchecked Sendable {
 
     /// Buffer `k` of `lane` as the last `fill` left it.
     public subscript(lane: Int, k: Int) -> [UInt8] { slots[lane][k] }
+}
+
+/// A value handed to other threads that its owner guarantees is used by one thread at a time (a file being written
+/// by one task while others format), for the few places where that is simpler than making the type Sendable.
+public struct Exclusive<Value>: @unchecked Sendable {
+    public let value: Value
+    public init(_ value: Value) { self.value = value }
 }
 
 /// A buffer that workers write at disjoint indices: whoever makes one guarantees no index is written by two workers

@@ -78,8 +78,14 @@ public struct Concentration: Sendable {
     /// L* is no longer the most equal curve and G′ can fall below 0.
     public let generalizedGini: Double?
 
-    /// The counts sorted ascending.
-    let sorted: [Double]
+    /// The counts sorted ascending, as runs of equal values: counts of incidents per cell are small integers with
+    /// many repeats (most cells hold none), so every statistic is a walk over a few hundred runs, not n places.
+    let runs: [Run]
+
+    struct Run: Sendable {
+        let value: Double
+        let count: Int
+    }
 
     /// Fractions reported by default: the top 1 %, 5 % and 10 % of places.
     public static let defaultTopFractions = [0.01, 0.05, 0.1]
@@ -92,48 +98,57 @@ public struct Concentration: Sendable {
     public init(counts: [Int], topFractions: [Double] = Concentration.defaultTopFractions,
                 maximumLorenzPoints: Int? = nil) {
         precondition(counts.allSatisfy { $0 >= 0 }, "incident counts must not be negative")
-        self.init(sortedAscending: Self.sortedAscending(counts), topFractions: topFractions,
-                  maximumLorenzPoints: maximumLorenzPoints)
+        self.init(runs: Self.runs(counts), topFractions: topFractions, maximumLorenzPoints: maximumLorenzPoints)
     }
 
-    /// `counts` sorted ascending, as numbers. Counts of incidents per cell are small integers with many repeats:
-    /// a counting sort (one pass to tally, one to write) when the largest is not far above the number of places,
-    /// a comparison sort otherwise.
-    static func sortedAscending(_ counts: [Int]) -> [Double] {
+    /// `counts` sorted ascending, as runs: a counting sort (tally, then the values present in order) when the largest
+    /// is not far above the number of places, a comparison sort otherwise.
+    static func runs(_ counts: [Int]) -> [Run] {
         guard let largest = counts.max() else { return [] }
-        guard largest <= 4 * counts.count + 1024 else { return counts.sorted().map(Double.init) }
+        guard largest <= 4 * counts.count + 1024 else { return runs(sorted: counts.sorted().map(Double.init)) }
         var tally = [Int](repeating: 0, count: largest + 1)
         for count in counts { tally[count] += 1 }
-        var sorted: [Double] = []
-        sorted.reserveCapacity(counts.count)
-        for (value, times) in tally.enumerated() where times > 0 {
-            sorted.append(contentsOf: repeatElement(Double(value), count: times))
+        var runs: [Run] = []
+        for (value, times) in tally.enumerated() where times > 0 { runs.append(Run(value: Double(value), count: times)) }
+        return runs
+    }
+
+    /// Runs of equal values of an ascending array.
+    static func runs(sorted: [Double]) -> [Run] {
+        var runs: [Run] = []
+        var start = 0
+        while start < sorted.count {
+            var end = start + 1
+            while end < sorted.count && sorted[end] == sorted[start] { end += 1 }
+            runs.append(Run(value: sorted[start], count: end - start))
+            start = end
         }
-        return sorted
+        return runs
     }
 
     /// Statistics of `counts` given as numbers (weighted incidents), each finite and non-negative.
     public init(counts: [Double], topFractions: [Double] = Concentration.defaultTopFractions,
                 maximumLorenzPoints: Int? = nil) {
         precondition(counts.allSatisfy { $0 >= 0 && $0.isFinite }, "incident counts must be finite and not negative")
-        self.init(sortedAscending: counts.sorted(), topFractions: topFractions, maximumLorenzPoints: maximumLorenzPoints)
+        self.init(runs: Self.runs(sorted: counts.sorted()), topFractions: topFractions,
+                  maximumLorenzPoints: maximumLorenzPoints)
     }
 
-    private init(sortedAscending sorted: [Double], topFractions: [Double], maximumLorenzPoints: Int?) {
+    private init(runs: [Run], topFractions: [Double], maximumLorenzPoints: Int?) {
         precondition(topFractions.allSatisfy { $0 > 0 && $0 <= 1 }, "top fractions must lie in (0, 1]")
         precondition(maximumLorenzPoints.map { $0 >= 2 } ?? true, "a Lorenz curve needs at least 2 points")
-        self.sorted = sorted
-        let n = sorted.count
+        self.runs = runs
+        let n = runs.reduce(0) { $0 + $1.count }
         places = n
         // Summed ascending: small counts first loses the least precision.
-        let total = sorted.reduce(0, +)
+        let total = runs.reduce(0.0) { $0 + $1.value * Double($1.count) }
         self.total = total
-        placesWithIncidents = sorted.count(where: { $0 > 0 })
-        let gini = Self.gini(sortedAscending: sorted, total: total)
+        placesWithIncidents = runs.reduce(0) { $0 + ($1.value > 0 ? $1.count : 0) }
+        let gini = Self.gini(runs: runs, places: n, total: total)
         self.gini = gini
         generalizedGini = gini.map { Self.generalize(gini: $0, places: n, incidents: total) }
-        topShares = topFractions.map { Self.topShare($0, sortedAscending: sorted, total: total) }
-        lorenz = Self.lorenzCurve(sortedAscending: sorted, total: total, maximumPoints: maximumLorenzPoints)
+        topShares = topFractions.map { Self.topShare($0, runs: runs, places: n, total: total) }
+        lorenz = Self.lorenzCurve(runs: runs, places: n, total: total, maximumPoints: maximumLorenzPoints)
     }
 
     /// The number of places in "the top `fraction` of `places`": k = ⌈fraction · n⌉, at least 1 and at most n
@@ -152,13 +167,17 @@ public struct Concentration: Sendable {
     /// The incidents in the top `fraction` of places: the `topPlaceCount(fraction:places:)` largest counts. Ties
     /// at the cut do not change the sum.
     public func topShare(_ fraction: Double) -> TopShare {
-        Self.topShare(fraction, sortedAscending: sorted, total: total)
+        Self.topShare(fraction, runs: runs, places: places, total: total)
     }
 
-    static func topShare(_ fraction: Double, sortedAscending sorted: [Double], total: Double) -> TopShare {
-        let k = topPlaceCount(fraction: fraction, places: sorted.count)
-        var sum = 0.0
-        for value in sorted.suffix(k) { sum += value }
+    static func topShare(_ fraction: Double, runs: [Run], places n: Int, total: Double) -> TopShare {
+        let k = topPlaceCount(fraction: fraction, places: n)
+        var sum = 0.0, left = k
+        for run in runs.reversed() where left > 0 {
+            let taken = min(left, run.count)
+            sum += run.value * Double(taken)
+            left -= taken
+        }
         return TopShare(fraction: fraction, places: k, incidents: sum, share: total > 0 ? sum / total : nil)
     }
 
@@ -170,10 +189,13 @@ public struct Concentration: Sendable {
         guard total > 0 else { return nil }
         let target = share * total * (1 - 1e-12)
         var sum = 0.0, k = 0
-        for value in sorted.reversed() {
+        for run in runs.reversed() {
             if sum >= target { break }
-            sum += value
-            k += 1
+            // Places of this run needed to reach the target (all of them when they do not reach it).
+            let needed = run.value > 0 ? Int(((target - sum) / run.value).rounded(.up)) : run.count
+            let taken = min(run.count, max(1, needed))
+            sum += run.value * Double(taken)
+            k += taken
         }
         return Double(k) / Double(places)
     }
@@ -183,27 +205,40 @@ public struct Concentration: Sendable {
     /// those at i = round(j·n/(K − 1)), j = 0 … K − 1: evenly spread along the places axis, both ends included
     /// (a chord of the convex curve, off by at most one step of places). Empty when there are no incidents.
     public func lorenzCurve(maximumPoints: Int? = nil) -> [LorenzPoint] {
-        Self.lorenzCurve(sortedAscending: sorted, total: total, maximumPoints: maximumPoints)
+        Self.lorenzCurve(runs: runs, places: places, total: total, maximumPoints: maximumPoints)
     }
 
-    static func lorenzCurve(sortedAscending sorted: [Double], total: Double, maximumPoints: Int?) -> [LorenzPoint] {
-        let n = sorted.count
+    static func lorenzCurve(runs: [Run], places n: Int, total: Double, maximumPoints: Int?) -> [LorenzPoint] {
         guard n > 0, total > 0 else { return [] }
-        var cumulative = [Double](repeating: 0, count: n + 1)
-        for i in 0..<n { cumulative[i + 1] = cumulative[i] + sorted[i] }
-        func point(_ i: Int) -> LorenzPoint {
-            // The last point is exactly (1, 1), whatever rounding the running sum collected.
-            i == n ? LorenzPoint(places: 1, incidents: 1)
-                : LorenzPoint(places: Double(i) / Double(n), incidents: cumulative[i] / total)
-        }
-        guard let k = maximumPoints, k < n + 1 else { return (0...n).map(point) }
-        precondition(k >= 2, "a Lorenz curve needs at least 2 points")
         var indices: [Int] = []
-        for j in 0..<k {
-            let i = Int((Double(j) * Double(n) / Double(k - 1)).rounded())
-            if indices.last != i { indices.append(i) }
+        if let k = maximumPoints, k < n + 1 {
+            precondition(k >= 2, "a Lorenz curve needs at least 2 points")
+            for j in 0..<k {
+                let i = Int((Double(j) * Double(n) / Double(k - 1)).rounded())
+                if indices.last != i { indices.append(i) }
+            }
+        } else {
+            indices = Array(0...n)
         }
-        return indices.map(point)
+        // Walk the runs once, the running sum at each wanted place index (ascending).
+        var points: [LorenzPoint] = []
+        points.reserveCapacity(indices.count)
+        var run = 0, before = 0, sumBefore = 0.0
+        for i in indices {
+            if i == n {
+                // The last point is exactly (1, 1), whatever rounding the running sum collected.
+                points.append(LorenzPoint(places: 1, incidents: 1))
+                continue
+            }
+            while before + runs[run].count < i {
+                sumBefore += runs[run].value * Double(runs[run].count)
+                before += runs[run].count
+                run += 1
+            }
+            let cumulative = sumBefore + runs[run].value * Double(i - before)
+            points.append(LorenzPoint(places: Double(i) / Double(n), incidents: cumulative / total))
+        }
+        return points
     }
 
     /// The line of maximal equality L*(p) of Bernasco & Steenbeek for these counts, as the points of its
@@ -216,13 +251,16 @@ public struct Concentration: Sendable {
                 LorenzPoint(places: 1, incidents: 1)]
     }
 
-    /// G = Σᵢ (2i − n − 1)·xᵢ / (n·Σx) over counts sorted ascending; `nil` for n = 0 or Σx = 0.
-    static func gini(sortedAscending x: [Double], total: Double) -> Double? {
-        let n = x.count
+    /// G = Σᵢ (2i − n − 1)·xᵢ / (n·Σx) over counts sorted ascending; `nil` for n = 0 or Σx = 0. A run of c equal
+    /// values v at positions a … b = a + c − 1 adds v · Σᵢ₌ₐᵇ (2i − n − 1) = v · c · (a + b − n − 1).
+    static func gini(runs: [Run], places n: Int, total: Double) -> Double? {
         guard n > 0, total > 0 else { return nil }
         var weighted = 0.0
-        for (index, value) in x.enumerated() where value != 0 {
-            weighted += Double(2 * (index + 1) - n - 1) * value
+        var a = 1
+        for run in runs {
+            let b = a + run.count - 1
+            if run.value != 0 { weighted += run.value * Double(run.count) * Double(a + b - n - 1) }
+            a = b + 1
         }
         // Rounding cannot make a valid Gini leave [0, 1).
         return min(1, max(0, weighted / (Double(n) * total)))
