@@ -109,6 +109,8 @@ public struct SummaryTable: Sendable {
                         let within = category * unitCount + unit
                         count = offsets[k] < 0 ? 0 : Int(counts[offsets[k] + within])
                         previous = baseOffsets[k] < 0 ? 0 : Int(counts[baseOffsets[k] + within])
+                        // Most combinations of a fine grid are empty: nothing to add, and no row below the area.
+                        if count | previous == 0 && !keepZeros { continue }
                         harm = Double(count) * harms[category]
                         harmPrevious = Double(previous) * harms[category]
                         allCount[k] += count
@@ -423,7 +425,7 @@ public enum NumberText {
     /// zeros and a bare point dropped when `trimmed`; whole values are written as integers then. Values too large
     /// for that are written in Swift's shortest form.
     public static func write(_ value: Double, decimals: Int, trimmed: Bool, to p: UnsafeMutablePointer<UInt8>) -> Int {
-        if trimmed, value == value.rounded(), value.magnitude < 1e15 { return write(Int(value), to: p) }
+        if trimmed, value.magnitude < 1e15, Double(Int(value)) == value { return write(Int(value), to: p) }
         var scale = 1
         for _ in 0..<decimals { scale *= 10 }
         let scaled = (value * Double(scale)).rounded()

@@ -2,6 +2,7 @@
 public enum CSVText {
     /// Appends `field`, quoted (with quotes doubled) when it holds a comma, quote, CR or LF or starts or ends with
     /// a space, so that readers get the same text back.
+    @inlinable
     public static func appendField<C: Collection>(_ field: C, to buffer: inout [UInt8]) where C.Element == UInt8 {
         var needsQuotes = false
         for b in field where b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || b == 0x0A || b == 0x0D {
