@@ -3,6 +3,7 @@
 import Foundation
 import Parallel
 
+
 /// Pseudo p-values of local statistics by conditional permutation (Anselin 1995; esda `crand`).
 ///
 /// For unit i the value of i stays where it is and its k neighbours' values are replaced by k values drawn without
@@ -25,7 +26,7 @@ import Parallel
 ///
 /// Random draws: each unit has its own generator (SplitMix64 seeded from `seed` and the unit's index), so the
 /// p-values depend only on the seed, never on the number of threads. Neighbours are drawn by rejection (draw a
-/// uniform index of the other n − 1 units, draw again if already taken) while k is small next to n, else by a
+/// uniform unit of all n, again if it is i or already taken) while k ≤ (n − 1)/2, else by a
 /// partial Fisher–Yates shuffle that is undone after each permutation; both give every ordered k-tuple of
 /// distinct units the same probability. numpy's generator cannot be reproduced, so p-values agree with esda's
 /// within Monte Carlo error (standard deviation √(p(1 − p)/permutations)), not digit for digit.
@@ -86,11 +87,31 @@ public enum ConditionalPermutation {
         let n: Int
         var arrangement: UnsafeMutablePointer<Int32>?
         var swaps: [Int] = []
-        var taken: [Int] = []
+        /// Rejection path: mark[t] == stamp when unit t is unit i or already drawn in the current permutation;
+        /// the stamp changes every permutation, so nothing needs clearing.
+        let mark: UnsafeMutablePointer<UInt32>
+        var stamp: UInt32 = 0
 
-        init(n: Int) { self.n = n }
+        init(n: Int) {
+            self.n = n
+            mark = .allocate(capacity: max(1, n))
+            mark.initialize(repeating: 0, count: max(1, n))
+        }
 
-        mutating func release() { arrangement?.deallocate() }
+        func release() {
+            arrangement?.deallocate()
+            mark.deallocate()
+        }
+
+        /// The next stamp; when the counter wraps, the marks are cleared so that no old mark matches.
+        @inline(__always)
+        static func nextStamp(_ stamp: UInt32, mark: UnsafeMutablePointer<UInt32>, n: Int) -> UInt32 {
+            if stamp == UInt32.max {
+                mark.update(repeating: 0, count: max(1, n))
+                return 1
+            }
+            return stamp + 1
+        }
 
         mutating func pValue(unit i: Int, x: UnsafeBufferPointer<Double>, neighbours: UnsafeBufferPointer<Int32>,
                              weights: UnsafeBufferPointer<Double>, direction: Int8, permutations: Int,
@@ -109,24 +130,44 @@ public enum ConditionalPermutation {
             var random = SplitMix64(unit: i, seed: seed)
             var larger = 0
             let upwards = direction > 0
-            if k <= 16 && 4 * k <= others {
-                // Rejection: draw again while the index is taken; the taken indices stay in a small list.
-                if taken.count < k { taken = [Int](repeating: 0, count: 16) }
-                taken.withUnsafeMutableBufferPointer { taken in
+            if 2 * k <= others {
+                // Rejection: draw a unit of all n, again while it is unit i or already taken (marked with this
+                // permutation's stamp), which is a uniform draw of the others without replacement, in order.
+                let bound = UInt64(n)
+                let mark = self.mark
+                var stamp = self.stamp
+                if uniform {
                     for _ in 0..<permutations {
+                        stamp = Self.nextStamp(stamp, mark: mark, n: n)
+                        mark[i] = stamp
+                        var sum = 0.0
+                        for _ in 0..<k {
+                            var t: Int
+                            repeat {
+                                t = Int(random.next(below: bound))
+                            } while mark[t] == stamp
+                            mark[t] = stamp
+                            sum += x[t]
+                        }
+                        if upwards ? sum >= observed : sum <= observed { larger += 1 }
+                    }
+                } else {
+                    for _ in 0..<permutations {
+                        stamp = Self.nextStamp(stamp, mark: mark, n: n)
+                        mark[i] = stamp
                         var sum = 0.0
                         for slot in 0..<k {
                             var t: Int
                             repeat {
-                                t = Int(random.next(below: UInt64(others)))
-                            } while Self.contains(taken, count: slot, t)
-                            taken[slot] = t
-                            let value = x[t >= i ? t + 1 : t]
-                            sum += uniform ? value : weights[slot] * value
+                                t = Int(random.next(below: bound))
+                            } while mark[t] == stamp
+                            mark[t] = stamp
+                            sum += weights[slot] * x[t]
                         }
                         if upwards ? sum >= observed : sum <= observed { larger += 1 }
                     }
                 }
+                self.stamp = stamp
             } else {
                 // Partial Fisher–Yates over the other units, undone after each permutation so that every unit
                 // starts from the identity arrangement (results independent of which units a thread ran before).
@@ -161,15 +202,6 @@ public enum ConditionalPermutation {
             return ConditionalPermutation.directedPValue(atLeastAsLarge: larger, permutations: permutations)
         }
 
-        @inline(__always)
-        static func contains(_ list: UnsafeMutableBufferPointer<Int>, count: Int, _ t: Int) -> Bool {
-            var s = 0
-            while s < count {
-                if list[s] == t { return true }
-                s += 1
-            }
-            return false
-        }
     }
 }
 
