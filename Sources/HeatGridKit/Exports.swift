@@ -7,6 +7,7 @@
 @_exported import Grid
 @_exported import ImageBridge
 @_exported import Incidents
+@_exported import Neighbours
 @_exported import Projection
 @_exported import Render
 @_exported import SpatialIndex

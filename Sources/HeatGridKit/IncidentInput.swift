@@ -21,6 +21,13 @@ public struct IncidentFilter: Sendable {
 
     public var filtersTime: Bool { since != nil || until != nil }
 
+    /// Keeps only the incidents of `period` (a week, day or month on the clock of `zone`).
+    public mutating func restrict(to period: Period, zone: IncidentTimeZone) {
+        guard let span = period.localSpan else { return }
+        since = zone.utcSeconds(local: span.lowerBound)
+        until = zone.utcSeconds(local: span.upperBound)
+    }
+
     /// Reads `--since` / `--until` text: a date (`2026-03-01`: that day's start for since, its end for until) or a
     /// local date-time (`2026-03-01T08:00`, `2026-03-01 08:00:00`: that instant), on the clock of `zone`.
     public static func instant(_ text: String, endOfDay: Bool, zone: IncidentTimeZone) -> Int64? {

@@ -20,7 +20,8 @@ struct HeatGridCommand: ParsableCommand {
             """,
         version: HeatGridVersion.current,
         subcommands: [
-            DemoCommand.self, AssignCommand.self, SummaryCommand.self, HeatmapCommand.self, ChoroplethCommand.self,
+            DemoCommand.self, AssignCommand.self, SummaryCommand.self, HotspotsCommand.self, HeatmapCommand.self,
+            ChoroplethCommand.self,
             GridCommand.self,
             ConvertCommand.self, CheckLayerCommand.self,
         ]

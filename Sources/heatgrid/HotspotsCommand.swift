@@ -1,0 +1,161 @@
+import ArgumentParser
+import HeatGridKit
+
+struct HotspotsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hotspots",
+        abstract: "Statistically significant hot and cold spots per cell: Getis-Ord Gi* and local Moran's I.",
+        discussion: """
+            Counts the incidents of each cell (or their harm, --value harm), finds each cell's neighbours (--weights: queen or rook contiguity as libpysal defines them, distance:METRES between centroids, knn:K; --snap METRES also joins cells separated by slivers), and computes Getis-Ord Gi* as ArcGIS's Hot Spot Analysis and esda do (z-score, two-sided p-value, bins ±3/±2/±1 for 99/95/90 % confidence, --fdr for the Benjamini–Hochberg correction) and local Moran's I with its clusters and outliers (HH, LL, HL, LH). With --permutations N both get esda's conditional-permutation pseudo p-values (seeded: --seed).
+
+            Writes every cell with its input properties plus count, gi_z, gi_p, gi_p_sim, gi_bin, moran_i, moran_p and moran_class (RFC 7946 GeoJSON), and with --png the hot spot map (the seven-class legend in Chinese or English). Cells without neighbours are listed: their Gi* rests on their own count alone.
+
+            Examples:
+              heatgrid hotspots --cells cells.geojson --incidents incidents.csv \\
+                  --out output/hot.geojson --png output/hot.png
+              heatgrid hotspots --cells cells.geojson --incidents incidents.csv \\
+                  --period 2026-W14 --weights distance:1500 --fdr --value harm \\
+                  --boundaries geodata/jiaxing.geojson --boundary-level district \\
+                  --out output/w14.geojson --png output/w14.png
+            """
+    )
+
+    @Option(help: "Cell layer (GeoJSON polygons).")
+    var cells: String
+
+    @Option(help: "Property holding each cell's id.")
+    var idField = "cell_id"
+
+    @OptionGroup var input: IncidentArguments
+
+    @Option(help: "Datum of the cell layer: wgs84, gcj02 or bd09. Default: wgs84.")
+    var boundaryDatum: Datum?
+
+    @Option(help: "Only the incidents of one period: 2026-W14, 2026-03-05 or 2026-03.")
+    var period: String?
+
+    @Option(help: "Neighbours: queen, rook, distance:METRES or knn:K.")
+    var weights = "queen"
+
+    @Option(help: "With queen or rook: also join cells whose boundaries come within this many metres.")
+    var snap: Double?
+
+    @Option(help: "Conditional permutations for pseudo p-values (0: analytic p-values only).")
+    var permutations = 999
+
+    @Option(help: "Seed of the permutations (the same seed gives the same p-values).")
+    var seed: UInt64 = 7
+
+    @Flag(help: "Correct the bins and clusters for the false discovery rate (Benjamini–Hochberg).")
+    var fdr = false
+
+    @Option(help: "What is tested per cell: count, or harm (Σ the categories' harm weights).")
+    var value = "count"
+
+    @Option(name: .customLong("out"), help: "The GeoJSON to write.")
+    var outputPath: String
+
+    @Option(help: "Also draw the hot spot map as this PNG.")
+    var png: String?
+
+    @Option(help: "Boundaries (districts) drawn and labelled over the map.")
+    var boundaries: String?
+
+    @Option(help: "Keep only boundary features whose 'level' property has this value.")
+    var boundaryLevel: String?
+
+    @Option(help: "Map width in pixels.")
+    var size = 1600
+
+    @Option(help: "Map title.")
+    var title: String?
+
+    @Option(help: "Font for map text (needs Chinese glyphs).")
+    var font: String?
+
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        guard value == "count" || value == "harm" else { throw ValidationError("--value takes count or harm, got '\(value)'") }
+        guard permutations >= 0 && permutations <= 99_999 else {
+            throw ValidationError("--permutations must be between 0 and 99999")
+        }
+        if let period, Period(label: period) == nil {
+            throw ValidationError("--period takes a week (2026-W14), a day (2026-03-05) or a month (2026-03), got '\(period)'")
+        }
+        guard (64...16_384).contains(size) else { throw ValidationError("--size must be between 64 and 16384") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            var job = HotspotsJob(cellsPath: cells, incidentsPath: input.incidents, outputPath: outputPath)
+            job.idField = idField
+            job.incidents = try input.options()
+            if let period = period.flatMap({ Period(label: $0) }) {
+                job.incidents.filter.restrict(to: period, zone: job.incidents.csvOptions.timeZone)
+            }
+            job.layerDatum = boundaryDatum
+            do { job.neighbours = try NeighbourRule(parsing: weights, snap: snap) } catch {
+                throw ValidationError("--weights: \(error)")
+            }
+            job.permutations = permutations
+            job.seed = seed
+            job.fdr = fdr
+            job.harmWeighted = value == "harm"
+            job.pngPath = png
+            job.boundariesPath = boundaries
+            job.boundaryLevel = boundaryLevel
+            job.style.width = size
+            job.title = title
+            job.fontPath = font
+            job.language = common.lang
+            job.threads = common.threads
+            job.validation = common.validation
+            let report = try withProgress { try job.run(progress: $0) }
+            print(HotspotsText(report: report, language: common.lang).text)
+            if common.timings { printError(report.timings.json) }
+        }
+    }
+}
+
+/// The hot spot run as a planner reads it: what was counted, how many cells fall in each bin and class, the
+/// strongest hot spots, islands.
+struct HotspotsText {
+    let report: HotspotsJob.Report
+    let language: Language
+
+    var text: String {
+        let zh = language == .zh
+        var lines: [String] = []
+        lines.append(zh
+            ? "读取 \(grouped(report.rowsRead)) 行：计入网格 \(grouped(report.assigned))，区域外 \(grouped(report.outside))，筛除 \(grouped(report.filteredOut))，拒绝 \(grouped(report.rejected))；邻接 \(report.neighbourRule)"
+            : "rows \(grouped(report.rowsRead)): in cells \(grouped(report.assigned)), outside \(grouped(report.outside)), filtered out \(grouped(report.filteredOut)), rejected \(grouped(report.rejected)); neighbours \(report.neighbourRule)")
+        let names = zh ? ["热点 99%", "热点 95%", "热点 90%", "不显著", "冷点 90%", "冷点 95%", "冷点 99%"]
+            : ["hot 99%", "hot 95%", "hot 90%", "not significant", "cold 90%", "cold 95%", "cold 99%"]
+        let counts = ([3, 2, 1, 0, -1, -2, -3] as [Int8]).map { bin in report.bins.count(where: { $0 == bin }) }
+        lines.append((zh ? "Gi* 分级：" : "Gi* bins: ")
+            + zip(names, counts).map { "\($0) \(grouped($1))" }.joined(separator: zh ? "，" : ", "))
+        if !report.moranClasses.isEmpty {
+            let classes: [(LocalMoran.Cluster, String)] = [(.highHigh, "HH"), (.lowLow, "LL"), (.highLow, "HL"),
+                                                           (.lowHigh, "LH"), (.notSignificant, zh ? "不显著" : "not significant")]
+            lines.append((zh ? "局部莫兰聚类：" : "local Moran clusters: ")
+                + classes.map { c, name in "\(name) \(grouped(report.moranClasses.count(where: { $0 == c })))" }
+                    .joined(separator: zh ? "，" : ", "))
+        }
+        let top = report.gi.z.indices.filter { report.gi.z[$0].isFinite }.sorted { report.gi.z[$0] > report.gi.z[$1] }.prefix(5)
+        if !top.isEmpty {
+            lines.append(zh ? "最强热点：" : "strongest hot spots:")
+            for k in top {
+                let z = (report.gi.z[k] * 100).rounded() / 100
+                lines.append("  \(report.cellIDs[k])  \(NumberText.text(report.values[k]))  z = \(NumberText.text(z))")
+            }
+        }
+        if !report.islands.isEmpty {
+            let listed = report.islands.prefix(8).map { report.cellIDs[$0] }.joined(separator: ", ")
+            lines.append(zh ? "无邻接网格 \(report.islands.count) 个（Gi* 只依据其自身计数）：\(listed)"
+                : "\(report.islands.count) cells without neighbours (Gi* rests on their own count): \(listed)")
+        }
+        lines += report.files.map { "  " + $0 }
+        return lines.joined(separator: "\n")
+    }
+}
