@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "Projection", dependencies: ["GeoCore", "Parallel"]),
         .target(name: "GeoJSON", dependencies: ["GeoCore", "AtomicOutput", "DecimalText"]),
         .target(name: "Incidents", dependencies: ["GeoCore", "AtomicOutput", "DecimalText", "FreshMemory"]),
-        .target(name: "Aggregate", dependencies: ["Incidents", "Parallel", "AtomicOutput", "GeoCore", "GeoJSON"]),
+        .target(name: "Aggregate", dependencies: ["Incidents", "Parallel", "AtomicOutput", "GeoCore", "GeoJSON", "FreshMemory"]),
         .target(name: "Stats", dependencies: ["Parallel"]),
         .target(name: "Neighbours", dependencies: ["GeoCore", "Projection", "Stats", "Parallel"]),
         .target(name: "SpatialIndex", dependencies: ["GeoCore", "FreshMemory"]),

@@ -13,11 +13,16 @@ public enum PeriodUnit: String, CaseIterable, Sendable {
     /// The period holding local time `localSeconds` (seconds since 1970-01-01 00:00 on the local clock).
     @inlinable @inline(__always)
     public func index(localSeconds: Int64) -> Int {
+        switch self {
+        case .day: return Int(Self.floorDivide(localSeconds, 86_400))
+        // 1970-01-01 was a Thursday, so Monday 1969-12-29 (3 days before) starts week 0; ⌊(⌊t/d⌋ + 3)/7⌋ = ⌊(t + 3d)/7d⌋,
+        // one division per incident.
+        case .week: return Int(Self.floorDivide(localSeconds + 3 * 86_400, 7 * 86_400))
+        default: break
+        }
         let day = Int(Self.floorDivide(localSeconds, 86_400))
         switch self {
-        case .day: return day
-        // 1970-01-01 was a Thursday, so Monday 1969-12-29 is day -3: weeks counted from there start on Mondays.
-        case .week: return Self.floorDivide(day + 3, 7)
+        case .day, .week: preconditionFailure("handled above")
         case .month:
             let (year, month, _) = CivilDate.fromDays(day)
             return year * 12 + month - 1
@@ -26,10 +31,10 @@ public enum PeriodUnit: String, CaseIterable, Sendable {
         }
     }
 
+    /// ⌊a / b⌋ for b > 0.
     @inlinable @inline(__always)
     static func floorDivide<T: BinaryInteger>(_ a: T, _ b: T) -> T {
-        let q = a / b
-        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
+        a >= 0 ? a / b : (a - b + 1) / b
     }
 }
 
