@@ -33,6 +33,7 @@ public struct CompStat: Sendable {
     }
 
     /// Counts per unit × category × window (the cube's six slots are the windows; an incident can be in several).
+    @_specialize(exported: true, where Clock == IncidentTimeZone)
     public func count<Clock: LocalClock>(units: Int, categories: Int, cell: [Int32], category: [UInt16],
                                          time: [Int64], clock: Clock, parts: Int) -> CountCube {
         let slots = (0..<windows.count).map { Period(unit: .day, index: $0) }

@@ -83,6 +83,7 @@ public struct CountCube: Sendable, Equatable {
 
     /// Appends incidents `rows`: `cell[row]` their unit (negative: outside every unit), `category[row]` their
     /// category index, `time[row]` their UTC seconds, counted in the period holding `clock`'s local time.
+    @_specialize(exported: true, where Clock == IncidentTimeZone)
     public mutating func append<Clock: LocalClock>(cell: UnsafeBufferPointer<Int32>, category: UnsafeBufferPointer<UInt16>,
                                                    time: UnsafeBufferPointer<Int64>, rows: Range<Int>, clock: Clock) {
         guard let unit = periodUnit else {

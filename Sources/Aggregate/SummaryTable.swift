@@ -338,7 +338,8 @@ public struct SummaryTable: Sendable {
             var n = 0
             func absent() {
                 if format == .json {
-                    (p + n).update(from: [0x6E, 0x75, 0x6C, 0x6C], count: 4)  // null
+                    // "null", stored as one little-endian word.
+                    UnsafeMutableRawPointer(p + n).storeBytes(of: UInt32(0x6C6C_756E).littleEndian, as: UInt32.self)
                     n += 4
                 }
             }
@@ -387,6 +388,8 @@ public struct SummaryWriteError: Error, CustomStringConvertible, Sendable {
 
 /// Numbers as short text: integers in decimal, other values with up to four decimals, trailing zeros dropped.
 public enum NumberText {
+    static let powersOfTen = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000]
+
     public static func append(_ value: Int, to bytes: inout [UInt8]) {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
             bytes.append(contentsOf: UnsafeBufferPointer(start: buffer.baseAddress!, count: write(value, to: buffer.baseAddress!)))
@@ -426,8 +429,7 @@ public enum NumberText {
     /// for that are written in Swift's shortest form.
     public static func write(_ value: Double, decimals: Int, trimmed: Bool, to p: UnsafeMutablePointer<UInt8>) -> Int {
         if trimmed, value.magnitude < 1e15, Double(Int(value)) == value { return write(Int(value), to: p) }
-        var scale = 1
-        for _ in 0..<decimals { scale *= 10 }
+        let scale = powersOfTen[decimals]
         let scaled = (value * Double(scale)).rounded()
         guard scaled.magnitude < 9e15 else {
             let text = Array(value.description.utf8.prefix(40))
