@@ -169,10 +169,10 @@ public struct CountCube: Sendable, Equatable {
     /// Counts every incident on `parts` threads; the result is the same whatever `parts` is.
     ///
     /// A fine grid by week makes a cube of tens of megabytes, and incidents come in no order: adding each one in
-    /// place would miss the cache on almost every row. So the rows are first grouped by their (period, category)
-    /// block with a counting sort — each thread tallies its rows' blocks, then writes their units to the blocks'
-    /// places, a few hundred sequential streams — and then each block's units are counted into its slice of the
-    /// cube (`units` × 4 bytes, which stays in cache), blocks split between the threads. The partial cubes of `merge`
+    /// place would miss the cache on almost every row. So the rows' places in the cube are first grouped by their
+    /// (period, category) block with a counting sort — each thread tallies its rows' blocks, then writes the places
+    /// to the blocks' ranges, a few hundred sequential streams — and then each block's places are counted into its
+    /// slice of the cube (`units` × 4 bytes, which stays in cache), blocks split between the threads. The partial cubes of `merge`
     /// are for counts made apart (chunks of a file, separate runs).
     // Specialised for the zone every command passes: a protocol call per incident costs a third of the count.
     @_specialize(exported: true, where Clock == IncidentTimeZone)
@@ -195,13 +195,16 @@ public struct CountCube: Sendable, Equatable {
         }
         let (first, slotOfIndex) = (cube.firstIndex, cube.slotOfIndex)
         let blockCount = cube.periods.count * categories
-        // Pass 1: each row's block (-1: outside every unit, no time, or in no counted period), tallied per part.
-        // The arrays of the passes are written once, each part its own rows: left uninitialised, so their pages are
-        // first touched (and cleared by the kernel) by the parts in parallel, not by one memset.
+        // Each incident's place in the cube, (block × units + unit) with block = slot × categories + category, fits
+        // in 32 bits for any cube that fits in memory; UInt32.max marks incidents not counted.
+        precondition(blockCount * units < Int(UInt32.max), "a cube of fewer than 2³² counts")
+        // Pass 1: each row's place in the cube, and per part how many rows each block holds. The arrays of the
+        // passes are written once, each part its own rows: left uninitialised, so their pages are first touched (and
+        // cleared by the kernel) by the parts in parallel, not by one memset.
         var tallies: [(perBlock: [Int], outside: Int, timeless: Int, outOfPeriods: Int)] = []
-        let blocks = [Int32](unsafeUninitializedCapacity: n) { blocks, initialised in
-            FreshMemory.adviseHugePages(UnsafeMutableRawBufferPointer(blocks))
-            let shared = DisjointWrites(blocks)
+        let places = [UInt32](unsafeUninitializedCapacity: n) { places, initialised in
+            FreshMemory.adviseHugePages(UnsafeMutableRawBufferPointer(places))
+            let shared = DisjointWrites(places)
             tallies = Parallel.map(parts) { k -> (perBlock: [Int], outside: Int, timeless: Int, outOfPeriods: Int) in
                 var perBlock = [Int](repeating: 0, count: blockCount)
                 var outside = 0, timeless = 0, outOfPeriods = 0
@@ -210,7 +213,8 @@ public struct CountCube: Sendable, Equatable {
                         time.withUnsafeBufferPointer { time in
                             slotOfIndex.withUnsafeBufferPointer { slots in
                                 for row in Parallel.part(k, of: n, parts: parts) {
-                                    shared[row] = -1
+                                    var place = UInt32.max
+                                    defer { shared[row] = place }
                                     if cell[row] < 0 {
                                         outside += 1
                                         continue
@@ -226,7 +230,7 @@ public struct CountCube: Sendable, Equatable {
                                         continue
                                     }
                                     let block = Int(slots[i]) &* categories &+ Int(category[row])
-                                    shared[row] = Int32(block)
+                                    place = UInt32(truncatingIfNeeded: block &* units &+ Int(cell[row]))
                                     perBlock[block] += 1
                                 }
                             }
@@ -237,7 +241,7 @@ public struct CountCube: Sendable, Equatable {
             }
             initialised = n
         }
-        // Where each part writes each block's units: blocks in order, parts in order within a block.
+        // Where each part writes each block's places: blocks in order, parts in order within a block.
         var starts = [[Int]](repeating: [Int](repeating: 0, count: blockCount), count: parts)
         var blockStart = [Int](repeating: 0, count: blockCount + 1)
         var position = 0
@@ -249,26 +253,25 @@ public struct CountCube: Sendable, Equatable {
             }
         }
         blockStart[blockCount] = position
-        let (partStarts, blockStarts, rowBlocks) = (starts, blockStart, blocks)
-        // Pass 2: the units of each block's rows, grouped (every slot written once).
-        let grouped = [Int32](unsafeUninitializedCapacity: position) { grouped, initialised in
+        let (partStarts, blockStarts) = (starts, blockStart)
+        // Pass 2: the places grouped by block (a counting sort; every slot written once).
+        let grouped = [UInt32](unsafeUninitializedCapacity: position) { grouped, initialised in
             FreshMemory.adviseHugePages(UnsafeMutableRawBufferPointer(grouped))
             let shared = DisjointWrites(grouped)
             _ = Parallel.map(parts) { k in
                 var cursor = partStarts[k]
-                rowBlocks.withUnsafeBufferPointer { blocks in
-                    cell.withUnsafeBufferPointer { cell in
-                        for row in Parallel.part(k, of: n, parts: parts) where blocks[row] >= 0 {
-                            let block = Int(blocks[row])
-                            shared[cursor[block]] = cell[row]
-                            cursor[block] += 1
-                        }
+                places.withUnsafeBufferPointer { places in
+                    for row in Parallel.part(k, of: n, parts: parts) where places[row] != UInt32.max {
+                        let place = Int(places[row])
+                        let block = place / units
+                        shared[cursor[block]] = places[row]
+                        cursor[block] += 1
                     }
                 }
             }
             initialised = position
         }
-        // Pass 3: each block's slice of the cube zeroed and its units counted into it, blocks split between parts.
+        // Pass 3: each block's slice of the cube zeroed and its places counted, blocks split between parts.
         cube.counts = [UInt32](unsafeUninitializedCapacity: blockCount * units) { counts, initialised in
             FreshMemory.adviseHugePages(UnsafeMutableRawBufferPointer(counts))
             let shared = DisjointWrites(counts)
@@ -276,9 +279,8 @@ public struct CountCube: Sendable, Equatable {
             _ = Parallel.map(blockParts) { k in
                 grouped.withUnsafeBufferPointer { grouped in
                     for block in Parallel.part(k, of: blockCount, parts: blockParts) {
-                        let base = block * units
-                        (shared.base + base).initialize(repeating: 0, count: units)
-                        for g in blockStarts[block]..<blockStarts[block + 1] { shared[base + Int(grouped[g])] &+= 1 }
+                        (shared.base + block * units).initialize(repeating: 0, count: units)
+                        for g in blockStarts[block]..<blockStarts[block + 1] { shared[Int(grouped[g])] &+= 1 }
                     }
                 }
             }

@@ -192,12 +192,10 @@ public enum CountColumns: Sendable, Equatable {
             case .hour: periods = (0..<24).map { Period(unit: .hour, index: $0) }
             case .weekday: periods = (1...7).map { Period(unit: .weekday, index: $0) }
             case .week, .day, .month:
-                let indices = times.lazy.map { unit.index(localSeconds: zone.localSeconds(utc: $0)) }
-                guard let low = indices.min(), let high = indices.max() else { return ([], []) }
-                guard high - low < 10_000 else {
+                periods = try periodsCovering(unit: unit, times: times, span: (nil, nil), zone: zone)
+                guard periods.count <= 10_000 else {
                     throw HeatGridError("the incidents span more than 10,000 \(unit.rawValue)s: too many columns")
                 }
-                periods = (low...high).map { Period(unit: unit, index: $0) }
             }
             let cube = CountCube.counting(units: cells, categories: 1, periods: periods, cell: assignment,
                                           category: [UInt16](repeating: 0, count: assignment.count), time: times,

@@ -68,7 +68,7 @@ public struct HotspotsJob: Sendable {
     public func run(progress: (String) -> Void = { _ in }) throws -> Report {
         let started = DispatchTime.now().uptimeNanoseconds
         var timings = Timings()
-        let font = pngPath == nil ? nil : try loadFont()
+        let font = try pngPath.map { _ in try FontFace.cjkOrError(path: fontPath) }
         let loaded = try AssignedIncidents.load(
             cellsPath: cellsPath, idField: idField, incidentsPath: incidentsPath, incidents: incidents,
             layerDatum: layerDatum, needsTime: false, validation: validation, threads: threads, timings: &timings,
@@ -162,10 +162,6 @@ public struct HotspotsJob: Sendable {
                       assigned: read.table.count - outside, outside: outside, cellIDs: cells.ids, values: values, gi: gi,
                       giPSim: giPSim, bins: bins, moran: moran, moranClasses: moranClasses, islands: weights.islands,
                       neighbourRule: neighbours.description, files: files, timings: timings)
-    }
-
-    func loadFont() throws -> FontFace {
-        do { return try FontFace.cjk(path: fontPath) } catch { throw HeatGridError("\(error)") }
     }
 
     /// A JSON number, or null for NaN (an island under row-standardised weights, constant values).

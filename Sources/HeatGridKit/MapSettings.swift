@@ -29,9 +29,7 @@ public struct MapSettings: Sendable {
     public init() {}
 
     /// The font, loaded before any heavy work so a missing one fails fast.
-    func loadFont() throws -> FontFace {
-        do { return try FontFace.cjk(path: fontPath) } catch { throw HeatGridError("\(error)") }
-    }
+    func loadFont() throws -> FontFace { try FontFace.cjkOrError(path: fontPath) }
 
     /// The pinned breaks, if any.
     func pinnedBreaks() throws -> ClassBreaks? {

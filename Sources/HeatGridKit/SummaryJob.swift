@@ -69,7 +69,7 @@ public struct SummaryJob: Sendable {
     public func run(progress: (String) -> Void = { _ in }) throws -> Report {
         let started = DispatchTime.now().uptimeNanoseconds
         var timings = Timings()
-        try prepareOutputFolder()
+        try createFolder(outputFolder)
         var options = incidents
         // The span chooses periods here; it does not cut incidents (see the type's documentation).
         let span = (since: options.filter.since, until: options.filter.until)
@@ -158,16 +158,6 @@ public struct SummaryJob: Sendable {
                       timeFormat: read.timeFormat, files: files, timings: timings)
     }
 
-    /// Creates the output folder and checks it can be written, before any work.
-    func prepareOutputFolder() throws {
-        do { try FileManager.default.createDirectory(atPath: outputFolder, withIntermediateDirectories: true) } catch {
-            throw HeatGridError("\(outputFolder): cannot create the output folder (\(error.localizedDescription))")
-        }
-        guard FileManager.default.isWritableFile(atPath: outputFolder) else {
-            throw HeatGridError("\(outputFolder): the output folder is not writable")
-        }
-    }
-
     /// The periods to report (see the type's documentation).
     func reportedPeriods(unit: PeriodUnit, times: [Int64], span: (since: Int64?, until: Int64?),
                          zone: IncidentTimeZone) throws -> [Period] {
@@ -175,26 +165,8 @@ public struct SummaryJob: Sendable {
         switch unit {
         case .hour: return (0..<24).map { Period(unit: .hour, index: $0) }
         case .weekday: return (1...7).map { Period(unit: .weekday, index: $0) }
-        case .week, .day, .month: break
+        case .week, .day, .month: return try periodsCovering(unit: unit, times: times, span: span, zone: zone)
         }
-        var first = span.since, last = span.until.map { $0 - 1 }
-        if first == nil || last == nil {
-            var low = Int64.max, high = Int64.min
-            for t in times where t != IncidentTable.missingTime {
-                low = min(low, t)
-                high = max(high, t)
-            }
-            guard low <= high else { return [] }
-            first = first ?? low
-            last = last ?? high
-        }
-        guard let first, let last, first <= last else {
-            throw HeatGridError("--since must come before --until")
-        }
-        let a = unit.index(localSeconds: zone.localSeconds(utc: first))
-        let b = unit.index(localSeconds: zone.localSeconds(utc: last))
-        guard b - a < 100_000 else { throw HeatGridError("the span holds more than 100,000 \(unit.rawValue)s") }
-        return (a...b).map { Period(unit: unit, index: $0) }
     }
 
     /// The week CompStat reports: the reported week when there is one, else the week of the latest incident.

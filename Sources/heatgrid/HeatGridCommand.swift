@@ -20,8 +20,8 @@ struct HeatGridCommand: ParsableCommand {
             """,
         version: HeatGridVersion.current,
         subcommands: [
-            DemoCommand.self, AssignCommand.self, SummaryCommand.self, HotspotsCommand.self, HeatmapCommand.self,
-            ChoroplethCommand.self,
+            DemoCommand.self, AssignCommand.self, SummaryCommand.self, HotspotsCommand.self, EmergingCommand.self,
+            EvaluateCommand.self, NearRepeatCommand.self, HeatmapCommand.self, ChoroplethCommand.self,
             GridCommand.self,
             ConvertCommand.self, CheckLayerCommand.self,
         ]

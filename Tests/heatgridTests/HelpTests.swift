@@ -12,7 +12,8 @@ struct HelpTests {
         }
     }
 
-    @Test(arguments: ["demo", "assign", "summary", "heatmap", "choropleth", "grid", "convert", "check-layer"])
+    @Test(arguments: ["demo", "assign", "summary", "hotspots", "emerging", "evaluate", "nearrepeat", "heatmap", "choropleth",
+                      "grid", "convert", "check-layer"])
     func helpFitsEightyColumns(command: String) throws {
         // Output to a pipe: the argument parser wraps at 80 columns.
         let result = try CommandRunner.heatgrid([command, "--help"])

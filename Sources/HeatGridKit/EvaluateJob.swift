@@ -1,0 +1,161 @@
+import AtomicOutput
+import Dispatch
+import Foundation
+import GeoCore
+import GeoJSON
+import Incidents
+import Projection
+import Render
+import Stats
+
+/// `heatgrid evaluate`: how well one period's hot spot map predicted the next period's incidents — hit rate, PAI, PEI,
+/// RRI and the hit rate against the share of area for the map's top cells.
+public struct EvaluateJob: Sendable {
+    /// Which cells the map flags.
+    public enum Flag: Sendable, Equatable {
+        /// Cells whose property is at least the value (`gi_bin:2`: hot spots at 95 % confidence or more).
+        case atLeast(field: String, value: Double)
+        /// The top fraction of cells by the ranking property.
+        case top(fraction: Double)
+    }
+
+    /// The map: a cell layer whose properties hold the ranking (a `heatgrid hotspots` output, say).
+    public var mapPath: String
+    public var idField = "cell_id"
+    public var incidentsPath: String
+    public var outputFolder: String
+    public var incidents = IncidentOptions()
+    public var layerDatum: Datum?
+    /// The map's own period and the period it is scored on.
+    public var period: Period
+    public var next: Period
+    public var flag = Flag.atLeast(field: "gi_bin", value: 2)
+    /// The property that ranks the cells for the top fraction and the curve.
+    public var rankField = "gi_z"
+    public var language = Language.zh
+    public var fontPath: String?
+    public var threads = 2
+    public var validation = LayerValidation.reject
+
+    public init(mapPath: String, incidentsPath: String, outputFolder: String, period: Period, next: Period) {
+        self.mapPath = mapPath
+        self.incidentsPath = incidentsPath
+        self.outputFolder = outputFolder
+        self.period = period
+        self.next = next
+    }
+
+    public struct Report: Sendable {
+        public let score: MapScore
+        public let flaggedCells: Int
+        public let cellCount: Int
+        public let curve: [(area: Double, hitRate: Double)]
+        public let files: [String]
+        public let timings: Timings
+    }
+
+    public func run(progress: (String) -> Void = { _ in }) throws -> Report {
+        let started = DispatchTime.now().uptimeNanoseconds
+        var timings = Timings()
+        let font = try FontFace.cjkOrError(path: fontPath)
+        try createFolder(outputFolder)
+        let loaded = try AssignedIncidents.load(
+            cellsPath: mapPath, idField: idField, incidentsPath: incidentsPath, incidents: incidents,
+            layerDatum: layerDatum, needsTime: true, validation: validation, threads: threads, timings: &timings,
+            progress: progress)
+        let (cells, read, assignment) = (loaded.cells, loaded.incidents, loaded.assignment)
+        guard let times = read.table.time else {
+            throw HeatGridError("\(incidentsPath): scoring a map needs a time column (name it with --time-column)")
+        }
+        let zone = incidents.csvOptions.timeZone
+        // Incidents per cell in the map's period and in the next one.
+        var current = [Int](repeating: 0, count: cells.count), following = current
+        for (row, cell) in assignment.enumerated() where cell >= 0 {
+            let local = zone.localSeconds(utc: times[row])
+            if period.localSpan?.contains(local) == true { current[Int(cell)] += 1 }
+            if next.localSpan?.contains(local) == true { following[Int(cell)] += 1 }
+        }
+        let rank = try cells.features.enumerated().map { k, feature -> Double in
+            guard let value = feature.properties[rankField]?.doubleValue else {
+                throw HeatGridError("\(mapPath): feature \(cells.inputIndices[k]) has no number '\(rankField)' to rank by")
+            }
+            return value
+        }
+        let flagged: [Bool]
+        switch flag {
+        case .atLeast(let field, let threshold):
+            flagged = try cells.features.enumerated().map { k, feature in
+                guard let value = feature.properties[field]?.doubleValue else {
+                    throw HeatGridError("\(mapPath): feature \(cells.inputIndices[k]) has no number '\(field)' to flag by")
+                }
+                return value >= threshold
+            }
+        case .top(let fraction):
+            let k = Concentration.topPlaceCount(fraction: fraction, places: cells.count)
+            let order = rank.indices.sorted { rank[$0] > rank[$1] || (rank[$0] == rank[$1] && $0 < $1) }
+            var chosen = [Bool](repeating: false, count: cells.count)
+            for i in order.prefix(k) { chosen[i] = true }
+            flagged = chosen
+        }
+        let projection = TransverseMercator.utm(containing: cells.boundingBox.center)
+        let area = cells.polygons.map { projectedArea($0, projection) }
+        let score = MapScore(flagged: flagged, next: following, current: current, area: area)
+        let curve = MapScore.hitRateCurve(rank: rank, next: following, area: area)
+
+        var files: [String] = []
+        let zh = language == .zh
+        try timings.measure("write") {
+            var csv = Array("cells,area_share,hit_rate\n".utf8)
+            for (k, point) in curve.enumerated() {
+                csv += Array("\(k),".utf8)
+                NumberText.append((point.area * 1e6).rounded() / 1e6, to: &csv)
+                csv.append(UInt8(ascii: ","))
+                NumberText.append((point.hitRate * 1e6).rounded() / 1e6, to: &csv)
+                csv.append(UInt8(ascii: "\n"))
+            }
+            try writeAtomically(csv, to: outputFolder + "/hit_rate.csv")
+            var json = JSONObject()
+            json["map"] = .string(mapPath)
+            json["period"] = .string(period.label)
+            json["next"] = .string(next.label)
+            json["flagged_cells"] = .number(Double(flagged.count(where: { $0 })))
+            json["cells"] = .number(Double(cells.count))
+            json["incidents_next"] = .number(Double(score.total))
+            json["captured_next"] = .number(Double(score.captured))
+            json["area_share"] = score.totalArea > 0 ? .number(score.flaggedArea / score.totalArea) : .null
+            for (key, value) in [("hit_rate", score.hitRate), ("pai", score.pai), ("pei", score.pei), ("rri", score.rri)] {
+                json[key] = value.map(JSONValue.number) ?? .null
+            }
+            guard let bytes = JSONText.encode(.object(json)) else { throw HeatGridError("a score is not finite") }
+            try writeAtomically(bytes + [UInt8(ascii: "\n")], to: outputFolder + "/score.json")
+            files += [outputFolder + "/hit_rate.csv", outputFolder + "/score.json"]
+            let chart = LorenzChart(
+                curve: curve.map { Point(x: $0.area, y: $0.hitRate) },
+                title: zh ? "命中率曲线：\(period.label) 的地图预测 \(next.label)" : "Hit rate: the \(period.label) map against \(next.label)",
+                subtitle: zh ? "按 \(rankField) 从高到低累加网格" : "cells added by \(rankField), highest first",
+                placesAxisTitle: zh ? "面积累计占比" : "cumulative share of area",
+                incidentsAxisTitle: zh ? "下期事件命中率" : "share of next period's incidents",
+                notes: [score.pai.map { "PAI \(NumberText.text(($0 * 100).rounded() / 100))" } ?? "PAI –",
+                        score.hitRate.map { (zh ? "命中率 " : "hit rate ") + NumberText.text(($0 * 1000).rounded() / 10) + " %" } ?? ""],
+                curveLabel: zh ? "命中率" : "hit rate", equalityLabel: zh ? "随机（面积占比）" : "chance (share of area)",
+                shadesGiniArea: false)
+            let image = chart.render(text: TextRenderer(font: font))
+            let png = try PNGEncoder.encode(rgba: image.pixels, width: image.width, height: image.height)
+            try writeAtomically(png, to: outputFolder + "/hit_rate.png")
+            files.append(outputFolder + "/hit_rate.png")
+        }
+        timings.record("wall", seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+        return Report(score: score, flaggedCells: flagged.count(where: { $0 }), cellCount: cells.count, curve: curve,
+                      files: files, timings: timings)
+    }
+}
+
+/// Creates `folder` (and its parents) and checks it can be written, before any work.
+func createFolder(_ folder: String) throws {
+    do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+        throw HeatGridError("\(folder): cannot create the output folder (\(error.localizedDescription))")
+    }
+    guard FileManager.default.isWritableFile(atPath: folder) else {
+        throw HeatGridError("\(folder): the output folder is not writable")
+    }
+}
