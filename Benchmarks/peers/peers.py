@@ -14,6 +14,9 @@ that both did the same work:
           week of each time, groupby cell x category x week, pivot to every week, the previous week beside each
           (shift), change and change in percent, rows with something in either week to_csv; with --summary-out the
           table (cell_id,category,week,count,previous) is written there for the Swift side to check
+  hotspots libpysal Queen.from_dataframe on the cells, esda G_Local(star=True, binary weights) with 999 permutations on
+          the per-cell counts of points within (numba compiled by an untimed call first); with --gistar-out the z-scores
+          are written there (cell_id,z) for the Swift side to check
   render  the usual Python stand-in for a kernel-density heat map, on the points already parsed: a datashader
           2048 x 2048 count raster over the cells' bounds, a scipy Gaussian blur (sigma 8 pixels), scaled to 8-bit
           RGBA and encoded to PNG by Pillow (in memory); each step's median and the median of the whole pipeline
@@ -44,6 +47,7 @@ def main():
     ap.add_argument("--stages", default="parse")
     ap.add_argument("--counts-out", help="with assign: write cell_id,count (points strictly within) here")
     ap.add_argument("--summary-out", help="with summary: write cell_id,category,week,count,previous here")
+    ap.add_argument("--gistar-out", help="with hotspots: write cell_id,z (esda Gi*) here")
     args = ap.parse_args()
     stages = set(args.stages.split(","))
     import geopandas as gpd
@@ -104,6 +108,22 @@ def main():
         out["pandas_summary_job"], out["pandas_summary_counted"] = timed(args.repeat, summary_job)
         if args.summary_out:
             summary_job(args.summary_out)
+    if "hotspots" in stages:
+        import esda
+        import libpysal
+        cells = gpd.read_file(cells_path)
+        frame = pd.read_csv(csv_path)
+        points = shapely.points(frame.lon.to_numpy(), frame.lat.to_numpy())
+        _, cell_index = shapely.STRtree(cells.geometry.values).query(points, predicate="within")
+        counts = np.bincount(cell_index, minlength=len(cells)).astype(float)
+        out["libpysal_queen"], w = timed(args.repeat, lambda: libpysal.weights.Queen.from_dataframe(cells, use_index=False))
+        out["libpysal_queen_links"] = int(w.s0)
+        esda.G_Local(counts[:500], libpysal.weights.Queen.from_dataframe(cells.iloc[:500], use_index=False), star=True,
+                     transform="B", permutations=9, seed=1)  # numba compiles here, untimed
+        out["esda_gistar_999"], g = timed(1, lambda: esda.G_Local(counts, w, star=True, transform="B", permutations=999,
+                                                                   seed=7))
+        if args.gistar_out:
+            pd.DataFrame({"cell_id": cells.cell_id, "z": g.Zs}).to_csv(args.gistar_out, index=False)
     if "render" in stages:
         import datashader
         from PIL import Image

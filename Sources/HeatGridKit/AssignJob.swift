@@ -3,6 +3,7 @@ import Foundation
 import FreshMemory
 import GeoCore
 import Incidents
+import Parallel
 import SpatialIndex
 
 /// `heatgrid assign`: every incident to its cell, with counts; nothing lost.
@@ -252,7 +253,7 @@ func writeAssignment(table: IncidentTable, assignment: [Int32], cellIDs: [String
     let buffers = FormatBuffers(count: 2 * lanes, capacity: max(1 << 16, min(chunkRows, table.count) * (16 + widestCell + 2)))
     try writeAtomically(to: path) { out in
         try out.write("id,cell_id\n")
-        let file = SendableBox(out)
+        let file = Exclusive(out)
         let writeError = FirstError()
         var next = 0, round = 0
         var unwritten: Range<Int>?
@@ -375,8 +376,3 @@ private final class FormatBuffers: @unchecked Sendable {
     }
 }
 
-/// Lets `concurrentPerform` workers fill disjoint slots of one buffer.
-struct SendableBox<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
-}

@@ -1,7 +1,7 @@
-import Dispatch
 import GEOSBridge
 import GeoCore
 import GeoJSON
+import Parallel
 
 /// What to do with areas GEOS finds invalid (self-intersecting rings, holes outside their shell, …).
 public enum LayerValidation: Sendable {
@@ -118,18 +118,12 @@ public struct BoundaryLayer: Sendable {
     /// its own.
     private static func geosInvalidAreas(_ polygons: [MultiPolygon], threads: Int) throws -> [GEOSValidity] {
         let chunks = max(1, min(threads, polygons.count / 64 + 1))
-        var results = [Result<[GEOSValidity], Error>](repeating: .success([]), count: chunks)
-        results.withUnsafeMutableBufferPointer { slots in
-            let slots = SendableBox(slots)
-            DispatchQueue.concurrentPerform(iterations: chunks) { k in
-                let lower = polygons.count * k / chunks, upper = polygons.count * (k + 1) / chunks
-                slots.value[k] = Result {
-                    try GEOSContext().validate(Array(polygons[lower..<upper])).filter { !$0.isValid }.map {
-                        GEOSValidity(index: $0.index + lower, isValid: false, reason: $0.reason, location: $0.location)
-                    }
-                }
+        let results = try Parallel.map(chunks) { k in
+            let lower = polygons.count * k / chunks, upper = polygons.count * (k + 1) / chunks
+            return try GEOSContext().validate(Array(polygons[lower..<upper])).filter { !$0.isValid }.map {
+                GEOSValidity(index: $0.index + lower, isValid: false, reason: $0.reason, location: $0.location)
             }
         }
-        return try results.flatMap { try $0.get() }
+        return results.flatMap { $0 }
     }
 }

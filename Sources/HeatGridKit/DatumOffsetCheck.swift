@@ -1,5 +1,5 @@
-import Dispatch
 import Foundation
+import Parallel
 
 /// Notices incidents and a cell layer given in different datums when the user did not declare both.
 ///
@@ -45,19 +45,12 @@ public enum DatumOffsetCheck {
         // Candidate conversions in a fixed order; the first is "as given" (no conversion between the data).
         let pairs: [(Datum, Datum)] = [(incidentDatum, incidentDatum)]
             + Datum.allCases.flatMap { from in Datum.allCases.filter { $0 != from }.map { (from, $0) } }
-        var inside = [Int](repeating: 0, count: pairs.count)
-        var shifts = [Double](repeating: 0, count: pairs.count)
         let assumed = DatumConversion.convert(points, from: incidentDatum, to: layerDatum)
-        inside.withUnsafeMutableBufferPointer { insideSlots in
-            shifts.withUnsafeMutableBufferPointer { shiftSlots in
-                let insideSlots = SendableBox(insideSlots), shiftSlots = SendableBox(shiftSlots)
-                DispatchQueue.concurrentPerform(iterations: pairs.count) { k in
-                    let moved = DatumConversion.convert(points, from: pairs[k].0, to: pairs[k].1)
-                    insideSlots.value[k] = moved.count { index.locate($0) >= 0 }
-                    shiftSlots.value[k] = zip(moved, assumed).reduce(0) { $0 + metres($1.0, $1.1) } / Double(n)
-                }
-            }
+        let measured = Parallel.map(pairs.count) { k -> (inside: Int, shift: Double) in
+            let moved = DatumConversion.convert(points, from: pairs[k].0, to: pairs[k].1)
+            return (moved.count { index.locate($0) >= 0 }, zip(moved, assumed).reduce(0) { $0 + metres($1.0, $1.1) } / Double(n))
         }
+        let inside = measured.map(\.inside), shifts = measured.map(\.shift)
         let current = pairs.firstIndex { $0.0 == incidentDatum && $0.1 == layerDatum } ?? 0
         // The identity candidate stands for "both in the declared incidents' datum".
         var best = current

@@ -108,7 +108,7 @@ public enum GetisOrd {
     }
 
     /// The upper tail of the standard normal distribution, 1 − Φ(x) (scipy's `norm.sf`).
-    public static func normalUpperTail(_ x: Double) -> Double { 0.5 * erfc(x / 2.0.squareRoot()) }
+    public static func normalUpperTail(_ x: Double) -> Double { Normal.upperTail(x) }
 }
 
 /// Gi\* of every unit (see `GetisOrd.star`); the names in brackets are esda's `G_Local` attributes.

@@ -93,7 +93,8 @@ public struct NearRepeat: Sendable {
             var sum = [Int](repeating: 0, count: observedFlat.count), atLeast = sum
             var shuffled = days
             for r in Parallel.part(part, of: permutations, parts: parts) {
-                var random = ShuffleRandom(seed: seed &+ UInt64(r) &* 0x9E37_79B9_7F4A_7C15)
+                // Each simulation its own stream (the same tables whatever the threads).
+                var random = SplitMix64(unit: r, seed: seed)
                 shuffled = days
                 for i in stride(from: shuffled.count - 1, to: 0, by: -1) {
                     shuffled.swapAt(i, Int(random.next() % UInt64(i + 1)))
@@ -160,18 +161,5 @@ public struct NearRepeat: Sendable {
             }
             return pairs
         }.flatMap { $0 }
-    }
-}
-
-/// SplitMix64: a small seeded generator, the same sequence on every machine (private: the permutation tests own theirs).
-private struct ShuffleRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,7 +1,7 @@
 // HeatGrid and its Python peers on the same files in the same run; prints ratios and checks answers.
 //
 // usage: heatgrid-bench --workload DIR --points N --python PY --peers peers.py --heatgrid BIN [--repeat R]
-//                       [--stages parse,assign,render,summary]
+//                       [--stages parse,assign,render,summary,hotspots]
 // Benchmarks/run.sh passes all but the last (default: every stage). Exit status: 0 all good, 1 a wrong answer, 2 a speed target missed.
 import Dispatch
 import Foundation
@@ -15,7 +15,7 @@ struct Arguments {
     var peers = "peers/peers.py"
     var heatgrid = "../.build/release/heatgrid"
     var repeats = 5
-    var stages: Set<String> = ["parse", "assign", "render", "summary"]
+    var stages: Set<String> = ["parse", "assign", "render", "summary", "hotspots"]
 
     init(_ arguments: [String]) {
         var i = 1
@@ -160,12 +160,16 @@ let summaryArguments = ["summary", "--cells", cellsPath, "--incidents", csvPath,
                         "--out", scratch + "/summary", "--threads", "2"]
 let wholeSummary = try stages.contains("summary") ? median(3, spanning: 3) { try runTimed(args.heatgrid, summaryArguments) } : nil
 let summaryStages = try stages.contains("summary") ? commandTimings(args.heatgrid, summaryArguments + ["--timings"]) : [:]
+let hotspotsArguments = ["hotspots", "--cells", cellsPath, "--incidents", csvPath, "--permutations", "999", "--seed", "7",
+                         "--out", scratch + "/hot.geojson", "--png", scratch + "/hot.png", "--threads", "2"]
+let wholeHotspots = try stages.contains("hotspots") ? median(3, spanning: 3) { try runTimed(args.heatgrid, hotspotsArguments) } : nil
 
 print("\(args.points) incidents, \(expectedCells) cells; peers running…")
 let peerOutput = try run(args.python, [args.peers, args.workload, String(args.points), "--repeat", "3",
                                        "--stages", stages.sorted().joined(separator: ","),
                                        "--counts-out", scratch + "/peer_counts.csv",
-                                       "--summary-out", scratch + "/peer_summary.csv"])
+                                       "--summary-out", scratch + "/peer_summary.csv",
+                                       "--gistar-out", scratch + "/peer_gistar.csv"])
 let peers = try JSONSerialization.jsonObject(with: peerOutput) as! [String: Any]
 @MainActor func peer(_ key: String) -> Double { peers[key] as! Double }
 var wrong: [String] = []
@@ -285,14 +289,51 @@ if stages.contains("summary"), let wholeSummary {
         Row(stage: "whole `heatgrid summary` (by week, vs previous)", heatgrid: wholeSummary.seconds,
             peerName: "geopandas sjoin + pandas groupby/pivot/shift + to_csv", peer: peer("pandas_summary_job"), target: 10),
     ]
-    let aggregateLimit = 0.100 * Double(args.points) / 10_000_000
-    let aggregateMet = cube.seconds < aggregateLimit
-    notes.append(String(format: "aggregate cell × category × week, in-process, 2 threads: %.1f ms (%.1f ms per 10M; target < 100 ms per 10M: ",
-                        cube.seconds * 1e3, cube.seconds * 1e3 * 10_000_000 / Double(args.points))
-        + (aggregateMet ? "met" : "MISSED")
+    // The target is for 10,000,000 incidents; at other sizes the figure is reported, not judged (a fine grid's cube
+    // costs the same at any size, so scaling a smaller run would mislead).
+    let judged = args.points >= 10_000_000
+    let aggregateMet = !judged || cube.seconds < 0.100
+    notes.append(String(format: "aggregate cell × category × week, in-process, 2 threads: %.1f ms (target < 100 ms at 10,000,000: ",
+                        cube.seconds * 1e3)
+        + (judged ? (aggregateMet ? "met" : "MISSED") : "not judged at this size")
         + String(format: "); the command's own aggregate stage %.1f ms, wall %.3f s; %d cell rows equal pandas'",
                  (summaryStages["aggregate"] ?? .nan) * 1e3, summaryStages["wall"] ?? .nan, matched))
     indexMet = indexMet && aggregateMet
+}
+
+if stages.contains("hotspots"), let wholeHotspots {
+    // Queen weights and Gi* with 999 permutations in-process, on the counts of the in-process assignment.
+    let index = try PolygonIndex(layer: cells.result.polygons, threads: 2)
+    let assignment = index.assign(x: table.longitude, y: table.latitude, threads: 2)
+    let values = index.counts(of: assignment).perPolygon.map(Double.init)
+    let queen = median(args.repeats, spanning: 1) { Neighbours.contiguity(cells.result.polygons, .queen) }
+    let gi = GetisOrd.star(values: values, weights: queen.result)
+    let permutations = median(3) { gi.permutationPValues(permutations: 999, seed: 7, threads: 2) }
+    if queen.result.neighbours.count != peers["libpysal_queen_links"] as! Int {
+        wrong.append("queen: \(queen.result.neighbours.count) links, libpysal \(peers["libpysal_queen_links"]!)")
+    }
+    var esdaZ: [String: Double] = [:]
+    for line in try String(contentsOfFile: scratch + "/peer_gistar.csv", encoding: .utf8).split(separator: "\n").dropFirst() {
+        let f = line.split(separator: ",")
+        esdaZ[String(f[0])] = Double(f[1])
+    }
+    let worst = zip(cells.result.ids, gi.z).map { id, z in abs(z - (esdaZ[id] ?? .nan)) }.max() ?? .nan
+    if !(worst < 1e-9) { wrong.append("Gi*: z differs from esda's by up to \(worst)") }
+    // The command's GeoJSON carries the same z-scores.
+    let written = try GeoJSONReader().read(path: scratch + "/hot.geojson").features
+    let cliWorst = zip(written, gi.z).map { feature, z in abs((feature.properties["gi_z"]?.doubleValue ?? .nan) - z) }.max() ?? .nan
+    if !(cliWorst < 1e-9) { wrong.append("heatgrid hotspots: gi_z differs from the in-process Gi* by up to \(cliWorst)") }
+    rows += [
+        Row(stage: "queen weights (19,799 cells)", heatgrid: queen.seconds, peerName: "libpysal Queen.from_dataframe",
+            peer: peer("libpysal_queen"), target: 20),
+        Row(stage: "Gi* + 999 permutations (2 threads)", heatgrid: permutations.seconds, peerName: "esda G_Local star, 999",
+            peer: peer("esda_gistar_999"), target: 100),
+    ]
+    let hotspotsMet = wholeHotspots.seconds < 2
+    notes.append(String(format: "whole `heatgrid hotspots` (read, assign, queen, Gi* and local Moran with 999 permutations, GeoJSON, PNG): %.3f s (target < 2 s: ",
+                        wholeHotspots.seconds) + (hotspotsMet ? "met" : "MISSED")
+        + String(format: "); Gi* z equal to esda's within %.1e", worst))
+    indexMet = indexMet && hotspotsMet
 }
 
 if stages.contains("render") {
