@@ -19,16 +19,8 @@ struct EmergingCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Cell layer (GeoJSON polygons).")
-    var cells: String
-
-    @Option(help: "Property holding each cell's id.")
-    var idField = "cell_id"
-
+    @OptionGroup var cellOptions: CellStatisticsArguments
     @OptionGroup var input: IncidentArguments
-
-    @Option(help: "Datum of the cell layer: wgs84, gcj02 or bd09. Default: wgs84.")
-    var boundaryDatum: Datum?
 
     @Option(help: "Only the last this many weeks of the data.")
     var weeks: Int?
@@ -36,20 +28,11 @@ struct EmergingCommand: ParsableCommand {
     @Option(help: "Weeks before each week in its neighbourhood (ArcGIS's neighbourhood time step).")
     var timeWindow = 1
 
-    @Option(help: "Neighbours: queen, rook, distance:METRES or knn:K.")
-    var weights = "queen"
-
-    @Option(help: "With queen or rook: also join cells whose boundaries come within this many metres.")
-    var snap: Double?
-
     @Option(help: "Significance level of the weeks and of the trend.")
     var alpha = 0.05
 
     @Flag(help: "No false discovery rate correction of the weeks' significance.")
     var noFdr = false
-
-    @Option(help: "What is tested per cell: count, or harm (Σ the categories' harm weights).")
-    var value = "count"
 
     @Option(name: .customLong("out"), help: "The GeoJSON to write.")
     var outputPath: String
@@ -60,19 +43,9 @@ struct EmergingCommand: ParsableCommand {
     @Option(help: "Also draw the map as this PNG.")
     var png: String?
 
-    @Option(help: "Boundaries (districts) drawn and labelled over the map.")
-    var boundaries: String?
-
-    @Option(help: "Keep only boundary features whose 'level' property has this value.")
-    var boundaryLevel: String?
-
-    @Option(help: "Font for map text (needs Chinese glyphs).")
-    var font: String?
-
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        guard value == "count" || value == "harm" else { throw ValidationError("--value takes count or harm, got '\(value)'") }
         if let weeks, weeks < 2 { throw ValidationError("--weeks must be at least 2") }
         guard (0...52).contains(timeWindow) else { throw ValidationError("--time-window must be between 0 and 52") }
         guard alpha > 0 && alpha < 1 else { throw ValidationError("--alpha must lie between 0 and 1") }
@@ -80,23 +53,21 @@ struct EmergingCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            var job = EmergingJob(cellsPath: cells, incidentsPath: input.incidents, outputPath: outputPath)
-            job.idField = idField
+            var job = EmergingJob(cellsPath: cellOptions.cells, incidentsPath: input.incidents, outputPath: outputPath)
+            job.idField = cellOptions.idField
             job.incidents = try input.options()
-            job.layerDatum = boundaryDatum
-            do { job.neighbours = try NeighbourRule(parsing: weights, snap: snap) } catch {
-                throw ValidationError("--weights: \(error)")
-            }
+            job.layerDatum = cellOptions.boundaryDatum
+            job.neighbours = try cellOptions.neighbourRule()
             job.weeks = weeks
             job.timeWindow = timeWindow
             job.alpha = alpha
             job.fdr = !noFdr
-            job.harmWeighted = value == "harm"
+            job.harmWeighted = cellOptions.harmWeighted
             job.csvPath = csv
             job.pngPath = png
-            job.boundariesPath = boundaries
-            job.boundaryLevel = boundaryLevel
-            job.fontPath = font
+            job.boundariesPath = cellOptions.boundaries
+            job.boundaryLevel = cellOptions.boundaryLevel
+            job.fontPath = cellOptions.font
             job.language = common.lang
             job.threads = common.threads
             job.validation = common.validation

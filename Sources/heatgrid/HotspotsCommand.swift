@@ -20,25 +20,11 @@ struct HotspotsCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Cell layer (GeoJSON polygons).")
-    var cells: String
-
-    @Option(help: "Property holding each cell's id.")
-    var idField = "cell_id"
-
+    @OptionGroup var cellOptions: CellStatisticsArguments
     @OptionGroup var input: IncidentArguments
-
-    @Option(help: "Datum of the cell layer: wgs84, gcj02 or bd09. Default: wgs84.")
-    var boundaryDatum: Datum?
 
     @Option(help: "Only the incidents of one period: 2026-W14, 2026-03-05 or 2026-03.")
     var period: String?
-
-    @Option(help: "Neighbours: queen, rook, distance:METRES or knn:K.")
-    var weights = "queen"
-
-    @Option(help: "With queen or rook: also join cells whose boundaries come within this many metres.")
-    var snap: Double?
 
     @Option(help: "Conditional permutations for pseudo p-values (0: analytic p-values only).")
     var permutations = 999
@@ -49,20 +35,11 @@ struct HotspotsCommand: ParsableCommand {
     @Flag(help: "Correct the bins and clusters for the false discovery rate (Benjamini–Hochberg).")
     var fdr = false
 
-    @Option(help: "What is tested per cell: count, or harm (Σ the categories' harm weights).")
-    var value = "count"
-
     @Option(name: .customLong("out"), help: "The GeoJSON to write.")
     var outputPath: String
 
     @Option(help: "Also draw the hot spot map as this PNG.")
     var png: String?
-
-    @Option(help: "Boundaries (districts) drawn and labelled over the map.")
-    var boundaries: String?
-
-    @Option(help: "Keep only boundary features whose 'level' property has this value.")
-    var boundaryLevel: String?
 
     @Option(help: "Map width in pixels.")
     var size = 1600
@@ -70,13 +47,9 @@ struct HotspotsCommand: ParsableCommand {
     @Option(help: "Map title.")
     var title: String?
 
-    @Option(help: "Font for map text (needs Chinese glyphs).")
-    var font: String?
-
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        guard value == "count" || value == "harm" else { throw ValidationError("--value takes count or harm, got '\(value)'") }
         guard permutations >= 0 && permutations <= 99_999 else {
             throw ValidationError("--permutations must be between 0 and 99999")
         }
@@ -88,26 +61,24 @@ struct HotspotsCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            var job = HotspotsJob(cellsPath: cells, incidentsPath: input.incidents, outputPath: outputPath)
-            job.idField = idField
+            var job = HotspotsJob(cellsPath: cellOptions.cells, incidentsPath: input.incidents, outputPath: outputPath)
+            job.idField = cellOptions.idField
             job.incidents = try input.options()
             if let period = period.flatMap({ Period(label: $0) }) {
                 job.incidents.filter.restrict(to: period, zone: job.incidents.csvOptions.timeZone)
             }
-            job.layerDatum = boundaryDatum
-            do { job.neighbours = try NeighbourRule(parsing: weights, snap: snap) } catch {
-                throw ValidationError("--weights: \(error)")
-            }
+            job.layerDatum = cellOptions.boundaryDatum
+            job.neighbours = try cellOptions.neighbourRule()
             job.permutations = permutations
             job.seed = seed
             job.fdr = fdr
-            job.harmWeighted = value == "harm"
+            job.harmWeighted = cellOptions.harmWeighted
             job.pngPath = png
-            job.boundariesPath = boundaries
-            job.boundaryLevel = boundaryLevel
+            job.boundariesPath = cellOptions.boundaries
+            job.boundaryLevel = cellOptions.boundaryLevel
             job.style.width = size
             job.title = title
-            job.fontPath = font
+            job.fontPath = cellOptions.font
             job.language = common.lang
             job.threads = common.threads
             job.validation = common.validation
