@@ -5,7 +5,7 @@ import HeatGridKit
 struct HeatGridCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "heatgrid",
-        abstract: "Incident hot-spot engine for grid governance: assign incidents to cells, count, map.",
+        abstract: "Incident hot-spot engine for grid governance: assign, count, test for hot spots, map.",
         discussion: """
             Examples:
               heatgrid demo --lang en
@@ -13,6 +13,10 @@ struct HeatGridCommand: ParsableCommand {
                   --boundary-datum gcj02 --cell 500 --out cells.geojson
               heatgrid assign --cells cells.geojson --incidents incidents.csv \\
                   --out assigned.csv --counts counts.csv
+              heatgrid summary --cells cells.geojson --incidents incidents.csv \\
+                  --period 2026-W14 --compare previous --out output/w14
+              heatgrid hotspots --cells cells.geojson --incidents incidents.csv \\
+                  --out hot.geojson --png hot.png
               heatgrid heatmap --incidents incidents.csv --out map.png \\
                   --boundaries geodata/jiaxing.geojson --level district
 
