@@ -62,6 +62,9 @@ public struct SummaryJob: Sendable {
         /// Raw category strings the category table does not know (counted as `other`), with their incidents.
         public let unknownCategories: [(raw: String, count: Int)]
         public let timeFormat: String?
+        /// Reported or compared periods the incidents cover only in part (the data starts after a period's start or
+        /// ends before its last day): their counts are not comparable with whole periods.
+        public let partialPeriods: [Period]
         public let files: [String]
         public let timings: Timings
     }
@@ -121,15 +124,26 @@ public struct SummaryJob: Sendable {
         let unknownCounts = Self.unknownCounts(unknown, names: read.table.categoryNames,
                                                category: read.table.category, assignment: assignment)
 
+        var first = Int64.max, last = Int64.min
+        for t in times where t != IncidentTable.missingTime {
+            first = min(first, t)
+            last = max(last, t)
+        }
+        let partial = first > last ? [] : Array(Set(counted)).sorted().filter { period in
+            guard let span = period.localSpan else { return false }
+            // By whole days: data from the period's first day to its last covers it.
+            return zone.localSeconds(utc: first) >= span.lowerBound + 86_400
+                || zone.localSeconds(utc: last) < span.upperBound - 86_400
+        }
         progress("writing \(outputFolder)")
         var files: [String] = []
         let csv = outputFolder + "/summary.csv", json = outputFolder + "/summary.json"
         let concentrationPath = outputFolder + "/concentration.csv"
         try timings.measure("write") {
-            try table.write(csvPath: csv, jsonPath: json,
-                            jsonHeader: jsonHeader(table, read: read, cube: cellCube, unknown: unknownCounts,
-                                                   concentration: concentration),
-                            threads: threads)
+            var header = jsonHeader(table, read: read, cube: cellCube, unknown: unknownCounts,
+                                    concentration: concentration)
+            header["partial_periods"] = .array(partial.map { .string($0.label) })
+            try table.write(csvPath: csv, jsonPath: json, jsonHeader: header, threads: threads)
             try writeConcentration(concentration, categories: table, to: concentrationPath)
             files += [csv, concentrationPath, json]
             if compstat {
@@ -155,7 +169,7 @@ public struct SummaryJob: Sendable {
         return Report(table: table, concentration: concentration, rowsRead: read.rowsRead, rejected: read.rejected,
                       filteredOut: read.filteredOut, assigned: read.table.count - outside, outside: outside,
                       outOfPeriods: cellCube.outOfPeriods, unknownCategories: unknownCounts,
-                      timeFormat: read.timeFormat, files: files, timings: timings)
+                      timeFormat: read.timeFormat, partialPeriods: partial, files: files, timings: timings)
     }
 
     /// The periods to report (see the type's documentation).

@@ -21,6 +21,12 @@ struct SummaryText {
             return lines.joined(separator: "\n")
         }
         let base = table.comparison?.base(of: latest)
+        if report.partialPeriods.contains(latest) || base.map(report.partialPeriods.contains) == true {
+            let which = [latest] + (base.map { [$0] } ?? [])
+            let named = which.filter(report.partialPeriods.contains).map(\.label).joined(separator: zh ? "、" : ", ")
+            lines.append(zh ? "注意：数据只覆盖 \(named) 的一部分，其计数不能与完整时段直接比较"
+                : "note: the data cover only part of \(named); its counts are not comparable with whole periods")
+        }
         lines.append("")
         lines.append(zh
             ? "\(latest.label)\(base.map { " 对比 \($0.label)" } ?? "")（全域）"

@@ -59,6 +59,8 @@ struct SummaryCommandTests {
         #expect(result.stdout.contains("rows 3,000: counted 2,663, outside 332"))
         #expect(result.stdout.contains("rejected \(totals["no_time"]!)"))
         #expect(result.stdout.contains("unknown categories, counted as other: 抢劫"))
+        // The data run from Monday 2025-12-15 to Sunday 2027-01-10: whole weeks, no note.
+        #expect(!result.stdout.contains("note: the data cover only part"))
         #expect(CommandRunner.files(in: out) == ["concentration.csv", "rejects.csv", "summary.csv", "summary.json"])
     }
 
@@ -75,6 +77,10 @@ struct SummaryCommandTests {
         #expect(Int(area[0]["change"]!) == total("2026-W02") - total("2026-W01"))
         // Cell rows hold every unit with something in either week, and only those.
         #expect(rows.filter { $0["level"] == "cell" }.allSatisfy { $0["count"] != "0" || $0["previous"] != "0" })
+
+        // The week before the data starts is compared with, but the data do not cover it: the run says so.
+        let (firstWeek, _) = try Self.summary(["--period", "2025-W51", "--compare", "previous"])
+        #expect(firstWeek.stdout.contains("note: the data cover only part of 2025-W50"))
 
         let (yearResult, yearOut) = try Self.summary(["--period", "2026-W53", "--compare", "year"])
         #expect(yearResult.status == 0)
