@@ -48,6 +48,10 @@ public enum ConditionalPermutation {
         precondition(permutations >= 1, "at least one permutation")
         guard n > 0 else { return [] }
         let threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        if let shared = sharedNullPValues(values: values, weights: weights, direction: direction,
+                                          permutations: permutations, seed: seed, threads: threads) {
+            return shared
+        }
         // A few parts per thread so that a slow part does not leave a core idle at the end.
         let parts = min(n, threads == 1 ? 1 : threads * 8)
         var result = [Double](repeating: .nan, count: n)
@@ -73,6 +77,97 @@ public enum ConditionalPermutation {
             }
         }
         return result
+    }
+
+    /// The fast path when every row's links weigh the same (binary or row-standardised contiguity, k nearest): unit
+    /// i's simulated sum is then the sum of kᵢ values drawn from the other n − 1 values, a distribution that depends
+    /// only on kᵢ and on xᵢ (the pool is the multiset of all values but one equal to xᵢ). Units sharing (kᵢ, xᵢ) —
+    /// counts repeat a lot: 722 distinct counts among 19,799 cells of the benchmark — share one set of simulated
+    /// sums, drawn once for the group's first unit and sorted; each unit's count of simulations at least as extreme
+    /// is a binary search. Each unit's p-value is exactly as valid as with draws of its own; units of a group share
+    /// their draws, as esda's units share one table of draws. Nil when some row's weights differ.
+    static func sharedNullPValues(values: [Double], weights: SpatialWeights, direction: [Int8]?, permutations: Int,
+                                  seed: UInt64, threads: Int) -> [Double]? {
+        let n = values.count
+        for i in 0..<n {
+            let row = weights.weights[weights.offsets[i]..<weights.offsets[i + 1]]
+            if let first = row.first, row.contains(where: { $0 != first }) { return nil }
+        }
+        // Groups in order of their first unit, so the draws depend on the seed alone.
+        var groupOf: [GroupKey: Int] = [:]
+        var groups: [[Int]] = []
+        var result = [Double](repeating: 1, count: n)
+        for i in 0..<n {
+            let k = weights.offsets[i + 1] - weights.offsets[i]
+            guard k > 0, (direction?[i] ?? 1) != 0 else { continue }  // cannot move: p = 1
+            let key = GroupKey(neighbours: k, value: values[i].bitPattern)
+            if let g = groupOf[key] {
+                groups[g].append(i)
+            } else {
+                groupOf[key] = groups.count
+                groups.append([i])
+            }
+        }
+        let parts = max(1, min(groups.count, threads * 8))
+        let groupList = groups
+        let pValues = Parallel.map(parts) { part -> [(unit: Int, p: Double)] in
+            var worker = Worker(n: n)
+            defer { worker.release() }
+            var answers: [(unit: Int, p: Double)] = []
+            values.withUnsafeBufferPointer { x in
+                for g in Parallel.part(part, of: groupList.count, parts: parts) {
+                    let members = groupList[g]
+                    let first = members[0]
+                    let k = weights.offsets[first + 1] - weights.offsets[first]
+                    // Sorting pays only for groups of more than about log₂(permutations) units; most groups of
+                    // large counts hold one unit, counted in one pass.
+                    let sorted = members.count > 12
+                    let sums = worker.simulatedSums(unit: first, k: k, x: x, permutations: permutations, seed: seed,
+                                                    sorted: sorted)
+                    for i in members {
+                        var observed = 0.0
+                        for j in weights.neighbours(of: i) { observed += x[Int(j)] }
+                        let upwards = (direction?[i] ?? 1) > 0
+                        let larger: Int
+                        if sorted {
+                            larger = upwards ? permutations - Self.countBelow(observed, in: sums)
+                                : Self.countAtMost(observed, in: sums)
+                        } else {
+                            larger = upwards ? sums.count(where: { $0 >= observed }) : sums.count(where: { $0 <= observed })
+                        }
+                        answers.append((i, directedPValue(atLeastAsLarge: larger, permutations: permutations)))
+                    }
+                }
+            }
+            return answers
+        }
+        for part in pValues { for answer in part { result[answer.unit] = answer.p } }
+        return result
+    }
+
+    struct GroupKey: Hashable {
+        let neighbours: Int
+        let value: UInt64
+    }
+
+    /// The number of sorted `sums` below `value`.
+    static func countBelow(_ value: Double, in sums: [Double]) -> Int {
+        var low = 0, high = sums.count
+        while low < high {
+            let mid = (low + high) / 2
+            if sums[mid] < value { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    /// The number of sorted `sums` at or below `value`.
+    static func countAtMost(_ value: Double, in sums: [Double]) -> Int {
+        var low = 0, high = sums.count
+        while low < high {
+            let mid = (low + high) / 2
+            if sums[mid] <= value { low = mid + 1 } else { high = mid }
+        }
+        return low
     }
 
     /// esda's directed rule from the count of simulations at least as large as the observation.
@@ -111,6 +206,64 @@ public enum ConditionalPermutation {
                 return 1
             }
             return stamp + 1
+        }
+
+        /// `permutations` sums of k values drawn without replacement from the values of every unit but `i` (the
+        /// same draws as `pValue` makes for unit i with uniform weights), ascending when `sorted`.
+        mutating func simulatedSums(unit i: Int, k: Int, x: UnsafeBufferPointer<Double>, permutations: Int,
+                                    seed: UInt64, sorted: Bool) -> [Double] {
+            var random = SplitMix64(unit: i, seed: seed)
+            var sums = [Double](repeating: 0, count: permutations)
+            let others = n - 1
+            if 2 * k <= others {
+                let bound = UInt64(n)
+                let mark = self.mark
+                var stamp = self.stamp
+                for p in 0..<permutations {
+                    stamp = Self.nextStamp(stamp, mark: mark, n: n)
+                    mark[i] = stamp
+                    var sum = 0.0
+                    for _ in 0..<k {
+                        var t: Int
+                        repeat {
+                            t = Int(random.next(below: bound))
+                        } while mark[t] == stamp
+                        mark[t] = stamp
+                        sum += x[t]
+                    }
+                    sums[p] = sum
+                }
+                self.stamp = stamp
+            } else {
+                if arrangement == nil {
+                    arrangement = .allocate(capacity: max(1, others))
+                    for t in 0..<others { arrangement![t] = Int32(t) }
+                }
+                let a = arrangement!
+                if swaps.count < k { swaps = [Int](repeating: 0, count: k) }
+                swaps.withUnsafeMutableBufferPointer { swaps in
+                    for p in 0..<permutations {
+                        var sum = 0.0
+                        for slot in 0..<k {
+                            let r = slot + Int(random.next(below: UInt64(others - slot)))
+                            swaps[slot] = r
+                            let t = Int(a[r])
+                            a[r] = a[slot]
+                            a[slot] = Int32(t)
+                            sum += x[t >= i ? t + 1 : t]
+                        }
+                        sums[p] = sum
+                        for slot in stride(from: k - 1, through: 0, by: -1) {
+                            let r = swaps[slot]
+                            let t = a[r]
+                            a[r] = a[slot]
+                            a[slot] = t
+                        }
+                    }
+                }
+            }
+            if sorted { sums.sort() }
+            return sums
         }
 
         mutating func pValue(unit i: Int, x: UnsafeBufferPointer<Double>, neighbours: UnsafeBufferPointer<Int32>,
