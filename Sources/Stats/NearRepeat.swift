@@ -27,8 +27,10 @@ public struct NearRepeat: Sendable {
     public let atLeastObserved: [[Int]]
     public let permutations: Int
 
+    /// Observed ÷ mean simulated; NaN where both are zero (no pair falls there), infinity where pairs were observed
+    /// but no simulation had any.
     public var knoxRatio: [[Double]] {
-        zip(observed, meanSimulated).map { zip($0, $1).map { $1 > 0 ? Double($0) / $1 : ($0 > 0 ? .infinity : 1) } }
+        zip(observed, meanSimulated).map { zip($0, $1).map { $1 > 0 ? Double($0) / $1 : ($0 > 0 ? .infinity : .nan) } }
     }
 
     public var p: [[Double]] {
