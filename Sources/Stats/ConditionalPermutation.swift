@@ -208,10 +208,17 @@ public enum ConditionalPermutation {
             return stamp + 1
         }
 
-        /// `permutations` sums of k values drawn without replacement from the values of every unit but `i` (the
-        /// same draws as `pValue` makes for unit i with uniform weights), ascending when `sorted`.
-        mutating func simulatedSums(unit i: Int, k: Int, x: UnsafeBufferPointer<Double>, permutations: Int,
-                                    seed: UInt64, sorted: Bool) -> [Double] {
+        /// `permutations` sums of k values drawn without replacement from the values of every unit but `i`, each
+        /// value times the weight of the link it lands on when `weights` are given (a row of equal weights needs
+        /// none: the order of plain sums is the order of the statistic); ascending when `sorted`.
+        ///
+        /// Draws: by rejection (a uniform unit of all n, again while it is unit i or already taken in this
+        /// permutation, marked with its stamp) while k ≤ (n − 1)/2, else by a partial Fisher–Yates shuffle of the
+        /// other units undone after each permutation, so every unit starts from the identity arrangement (results
+        /// independent of which units a thread ran before).
+        mutating func simulatedSums(unit i: Int, k: Int, x: UnsafeBufferPointer<Double>,
+                                    weights: UnsafeBufferPointer<Double>? = nil, permutations: Int, seed: UInt64,
+                                    sorted: Bool) -> [Double] {
             var random = SplitMix64(unit: i, seed: seed)
             var sums = [Double](repeating: 0, count: permutations)
             let others = n - 1
@@ -223,13 +230,13 @@ public enum ConditionalPermutation {
                     stamp = Self.nextStamp(stamp, mark: mark, n: n)
                     mark[i] = stamp
                     var sum = 0.0
-                    for _ in 0..<k {
+                    for slot in 0..<k {
                         var t: Int
                         repeat {
                             t = Int(random.next(below: bound))
                         } while mark[t] == stamp
                         mark[t] = stamp
-                        sum += x[t]
+                        sum += weights.map { $0[slot] * x[t] } ?? x[t]
                     }
                     sums[p] = sum
                 }
@@ -250,7 +257,8 @@ public enum ConditionalPermutation {
                             let t = Int(a[r])
                             a[r] = a[slot]
                             a[slot] = Int32(t)
-                            sum += x[t >= i ? t + 1 : t]
+                            let value = x[t >= i ? t + 1 : t]
+                            sum += weights.map { $0[slot] * value } ?? value
                         }
                         sums[p] = sum
                         for slot in stride(from: k - 1, through: 0, by: -1) {
@@ -266,12 +274,12 @@ public enum ConditionalPermutation {
             return sums
         }
 
+        /// The directed p-value of unit i against its own simulated sums.
         mutating func pValue(unit i: Int, x: UnsafeBufferPointer<Double>, neighbours: UnsafeBufferPointer<Int32>,
                              weights: UnsafeBufferPointer<Double>, direction: Int8, permutations: Int,
                              seed: UInt64) -> Double {
             let k = neighbours.count
             guard k > 0, direction != 0 else { return 1 }
-            let others = n - 1
             let uniform = weights.allSatisfy { $0 == weights[0] }
             // The observed sum, over the neighbours in ascending order.
             var observed = 0.0
@@ -280,78 +288,9 @@ public enum ConditionalPermutation {
             } else {
                 for (j, w) in zip(neighbours, weights) { observed += w * x[Int(j)] }
             }
-            var random = SplitMix64(unit: i, seed: seed)
-            var larger = 0
-            let upwards = direction > 0
-            if 2 * k <= others {
-                // Rejection: draw a unit of all n, again while it is unit i or already taken (marked with this
-                // permutation's stamp), which is a uniform draw of the others without replacement, in order.
-                let bound = UInt64(n)
-                let mark = self.mark
-                var stamp = self.stamp
-                if uniform {
-                    for _ in 0..<permutations {
-                        stamp = Self.nextStamp(stamp, mark: mark, n: n)
-                        mark[i] = stamp
-                        var sum = 0.0
-                        for _ in 0..<k {
-                            var t: Int
-                            repeat {
-                                t = Int(random.next(below: bound))
-                            } while mark[t] == stamp
-                            mark[t] = stamp
-                            sum += x[t]
-                        }
-                        if upwards ? sum >= observed : sum <= observed { larger += 1 }
-                    }
-                } else {
-                    for _ in 0..<permutations {
-                        stamp = Self.nextStamp(stamp, mark: mark, n: n)
-                        mark[i] = stamp
-                        var sum = 0.0
-                        for slot in 0..<k {
-                            var t: Int
-                            repeat {
-                                t = Int(random.next(below: bound))
-                            } while mark[t] == stamp
-                            mark[t] = stamp
-                            sum += weights[slot] * x[t]
-                        }
-                        if upwards ? sum >= observed : sum <= observed { larger += 1 }
-                    }
-                }
-                self.stamp = stamp
-            } else {
-                // Partial Fisher–Yates over the other units, undone after each permutation so that every unit
-                // starts from the identity arrangement (results independent of which units a thread ran before).
-                if arrangement == nil {
-                    arrangement = .allocate(capacity: max(1, others))
-                    for t in 0..<others { arrangement![t] = Int32(t) }
-                }
-                let a = arrangement!
-                if swaps.count < k { swaps = [Int](repeating: 0, count: k) }
-                swaps.withUnsafeMutableBufferPointer { swaps in
-                    for _ in 0..<permutations {
-                        var sum = 0.0
-                        for slot in 0..<k {
-                            let r = slot + Int(random.next(below: UInt64(others - slot)))
-                            swaps[slot] = r
-                            let t = Int(a[r])
-                            a[r] = a[slot]
-                            a[slot] = Int32(t)
-                            let value = x[t >= i ? t + 1 : t]
-                            sum += uniform ? value : weights[slot] * value
-                        }
-                        if upwards ? sum >= observed : sum <= observed { larger += 1 }
-                        for slot in stride(from: k - 1, through: 0, by: -1) {
-                            let r = swaps[slot]
-                            let t = a[r]
-                            a[r] = a[slot]
-                            a[slot] = t
-                        }
-                    }
-                }
-            }
+            let sums = simulatedSums(unit: i, k: k, x: x, weights: uniform ? nil : weights, permutations: permutations,
+                                     seed: seed, sorted: false)
+            let larger = direction > 0 ? sums.count(where: { $0 >= observed }) : sums.count(where: { $0 <= observed })
             return ConditionalPermutation.directedPValue(atLeastAsLarge: larger, permutations: permutations)
         }
 
