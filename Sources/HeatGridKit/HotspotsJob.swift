@@ -20,6 +20,10 @@ public struct HotspotsJob: Sendable {
     public var layerDatum: Datum?
     /// Which cells are neighbours (`queen` by default, as libpysal).
     public var neighbours = NeighbourRule.contiguity(.queen, snap: 0)
+    /// Optimized hot spot analysis as ArcGIS's tool: the distance band chosen from the data (`OptimizedDistanceBand`)
+    /// instead of `neighbours`, the false discovery rate correction always on, and a refusal below
+    /// `OptimizedHotSpots.minimumIncidents` incidents or cells.
+    public var optimized = false
     /// Conditional permutations for the pseudo p-values of Gi* and local Moran (0: analytic p-values only).
     public var permutations = 999
     public var seed: UInt64 = 7
@@ -61,6 +65,10 @@ public struct HotspotsJob: Sendable {
         public let moranClasses: [LocalMoran.Cluster]
         public let islands: [Int]
         public let neighbourRule: String
+        /// How optimized hot spot analysis chose its distance band (nil without `optimized`).
+        public let optimization: OptimizedDistanceBand?
+        /// Whether the bins and clusters are corrected for the false discovery rate.
+        public let fdr: Bool
         public let files: [String]
         public let timings: Timings
     }
@@ -92,6 +100,20 @@ public struct HotspotsJob: Sendable {
             }
         }
 
+        var optimization: OptimizedDistanceBand?
+        var neighbours = self.neighbours
+        if optimized {
+            try OptimizedHotSpots.checkInput(cellsPath: cellsPath, cells: cells.count, incidents: read.table.count - outside,
+                                             values: values)
+            progress("choosing the distance band (incremental spatial autocorrelation)")
+            let band = timings.measure("scale_of_analysis") {
+                let centroids = Neighbours.centroids(cells.polygons, projection: Neighbours.projection(for: cells.polygons))
+                return OptimizedDistanceBand(points: centroids, values: values)
+            }
+            optimization = band
+            neighbours = .distanceBand(metres: band.distance)
+        }
+        let fdr = self.fdr || optimized
         progress("finding neighbours (\(neighbours))")
         let weights: SpatialWeights = try timings.measure("weights") {
             do { return try Neighbours.weights(neighbours, polygons: cells.polygons) } catch {
@@ -145,8 +167,12 @@ public struct HotspotsJob: Sendable {
             let significant = bins.count(where: { $0 != 0 })
             let text = MapText(
                 title: title ?? (zh ? "事件热点与冷点（Getis-Ord Gi*）" : "Hot and cold spots (Getis-Ord Gi*)"),
-                subtitle: zh ? "\(grouped(values.count)) 个网格，\(grouped(significant)) 个显著\(fdr ? "（FDR 校正）" : "")"
-                    : "\(grouped(values.count)) cells, \(grouped(significant)) significant\(fdr ? " (FDR corrected)" : "")",
+                subtitle: (zh ? "\(grouped(values.count)) 个网格，\(grouped(significant)) 个显著\(fdr ? "（FDR 校正）" : "")"
+                    : "\(grouped(values.count)) cells, \(grouped(significant)) significant\(fdr ? " (FDR corrected)" : "")")
+                    + (optimization.map { band in
+                        let metres = grouped(Int(band.distance.rounded()))
+                        return zh ? "，优化距离阈值 \(metres) 米" : ", optimized distance band \(metres) m"
+                    } ?? ""),
                 language: language, areaLabels: overlay?.names,
                 legendCaption: zh ? "Gi* 置信度" : "Gi* confidence")
             var decorated = text
@@ -161,7 +187,8 @@ public struct HotspotsJob: Sendable {
         return Report(rowsRead: read.rowsRead, rejected: read.rejected, filteredOut: read.filteredOut,
                       assigned: read.table.count - outside, outside: outside, cellIDs: cells.ids, values: values, gi: gi,
                       giPSim: giPSim, bins: bins, moran: moran, moranClasses: moranClasses, islands: weights.islands,
-                      neighbourRule: neighbours.description, files: files, timings: timings)
+                      neighbourRule: neighbours.description, optimization: optimization, fdr: fdr, files: files,
+                      timings: timings)
     }
 
     /// A JSON number, or null for NaN (an island under row-standardised weights, constant values).
@@ -175,6 +202,25 @@ public struct HotspotsJob: Sendable {
         case .highLow: "HL"
         case .lowHigh: "LH"
         case .notSignificant: "NS"
+        }
+    }
+}
+
+/// The input checks of ArcGIS's Optimized Hot Spot Analysis ("Initial data assessment"): enough incidents and cells
+/// for Gi\* to be reliable, and counts that vary.
+public enum OptimizedHotSpots {
+    /// ArcGIS's minimum for incidents counted in aggregation polygons, and for the polygons themselves.
+    public static let minimumIncidents = 30
+
+    static func checkInput(cellsPath: String, cells: Int, incidents: Int, values: [Double]) throws {
+        guard incidents >= minimumIncidents else {
+            throw HeatGridError("optimized hot spot analysis needs at least \(minimumIncidents) incidents in cells, found \(incidents); widen the period or the categories, or use --weights with fixed neighbours")
+        }
+        guard cells >= minimumIncidents else {
+            throw HeatGridError("\(cellsPath): optimized hot spot analysis needs at least \(minimumIncidents) cells, the layer has \(cells)")
+        }
+        guard let first = values.first, values.contains(where: { $0 != first }) else {
+            throw HeatGridError("optimized hot spot analysis: every cell has the same count (\(NumberText.text(values.first ?? 0))), so there is nothing to find")
         }
     }
 }

@@ -13,8 +13,8 @@ struct CellStatisticsArguments: ParsableArguments {
     @Option(help: "Datum of the cell layer: wgs84, gcj02 or bd09. Default: wgs84.")
     var boundaryDatum: Datum?
 
-    @Option(help: "Neighbours: queen, rook, distance:METRES or knn:K.")
-    var weights = "queen"
+    @Option(help: "Neighbours: queen, rook, distance:METRES or knn:K. Default: queen.")
+    var weights: String?
 
     @Option(help: "With queen or rook: also join cells whose boundaries come within this many metres.")
     var snap: Double?
@@ -35,7 +35,7 @@ struct CellStatisticsArguments: ParsableArguments {
 
     /// The neighbour rule, its problems named with the option.
     func neighbourRule() throws -> NeighbourRule {
-        do { return try NeighbourRule(parsing: weights, snap: snap) } catch {
+        do { return try NeighbourRule(parsing: weights ?? "queen", snap: snap) } catch {
             throw ValidationError("--weights: \(error)")
         }
     }

@@ -8,6 +8,8 @@ struct HotspotsCommand: ParsableCommand {
         discussion: """
             Counts the incidents of each cell (or their harm, --value harm), finds each cell's neighbours (--weights: queen or rook contiguity as libpysal defines them, distance:METRES between centroids, knn:K; --snap METRES also joins cells separated by slivers), and computes Getis-Ord Gi* as ArcGIS's Hot Spot Analysis and esda do (z-score, two-sided p-value, bins ±3/±2/±1 for 99/95/90 % confidence, --fdr for the Benjamini–Hochberg correction) and local Moran's I with its clusters and outliers (HH, LL, HL, LH). With --permutations N both get esda's conditional-permutation pseudo p-values (seeded: --seed).
 
+            With --optimized it works as ArcGIS's Optimized Hot Spot Analysis: it refuses fewer than 30 incidents in cells or fewer than 30 cells, chooses a distance band between cell centroids from the data (the first peak of incremental spatial autocorrelation — global Moran's I at ten growing distances — or, without a peak, the average distance to each cell's K nearest neighbours), always corrects for the false discovery rate, and prints each choice it made.
+
             Writes every cell with its input properties plus count, gi_z, gi_p, gi_p_sim, gi_bin, moran_i, moran_p and moran_class (RFC 7946 GeoJSON), and with --png the hot spot map (the seven-class legend in Chinese or English). Cells without neighbours are listed: their Gi* rests on their own count alone.
 
             Examples:
@@ -17,6 +19,8 @@ struct HotspotsCommand: ParsableCommand {
                   --period 2026-W14 --weights distance:1500 --fdr --value harm \\
                   --boundaries geodata/jiaxing.geojson --boundary-level district \\
                   --out output/w14.geojson --png output/w14.png
+              heatgrid hotspots --cells cells.geojson --incidents incidents.csv \\
+                  --optimized --out output/hot.geojson
             """
     )
 
@@ -34,6 +38,9 @@ struct HotspotsCommand: ParsableCommand {
 
     @Flag(help: "Correct the bins and clusters for the false discovery rate (Benjamini–Hochberg).")
     var fdr = false
+
+    @Flag(help: "Optimized hot spot analysis: the distance band chosen from the data, FDR on (see above).")
+    var optimized = false
 
     @Option(name: .customLong("out"), help: "The GeoJSON to write.")
     var outputPath: String
@@ -56,6 +63,9 @@ struct HotspotsCommand: ParsableCommand {
         if let period, Period(label: period) == nil {
             throw ValidationError("--period takes a week (2026-W14), a day (2026-03-05) or a month (2026-03), got '\(period)'")
         }
+        if optimized && (cellOptions.weights != nil || cellOptions.snap != nil) {
+            throw ValidationError("--optimized chooses the neighbours itself (a distance band); leave out --weights and --snap")
+        }
         guard (64...16_384).contains(size) else { throw ValidationError("--size must be between 64 and 16384") }
     }
 
@@ -72,6 +82,7 @@ struct HotspotsCommand: ParsableCommand {
             job.permutations = permutations
             job.seed = seed
             job.fdr = fdr
+            job.optimized = optimized
             job.harmWeighted = cellOptions.harmWeighted
             job.pngPath = png
             job.boundariesPath = cellOptions.boundaries
@@ -101,6 +112,7 @@ struct HotspotsText {
         lines.append(zh
             ? "读取 \(grouped(report.rowsRead)) 行：计入网格 \(grouped(report.assigned))，区域外 \(grouped(report.outside))，筛除 \(grouped(report.filteredOut))，拒绝 \(grouped(report.rejected))；邻接 \(report.neighbourRule)"
             : "rows \(grouped(report.rowsRead)): in cells \(grouped(report.assigned)), outside \(grouped(report.outside)), filtered out \(grouped(report.filteredOut)), rejected \(grouped(report.rejected)); neighbours \(report.neighbourRule)")
+        if let band = report.optimization { lines += optimizationLines(band, zh: zh) }
         let names = zh ? ["热点 99%", "热点 95%", "热点 90%", "不显著", "冷点 90%", "冷点 95%", "冷点 99%"]
             : ["hot 99%", "hot 95%", "hot 90%", "not significant", "cold 90%", "cold 95%", "cold 99%"]
         let counts = ([3, 2, 1, 0, -1, -2, -3] as [Int8]).map { bin in report.bins.count(where: { $0 == bin }) }
@@ -128,5 +140,41 @@ struct HotspotsText {
         }
         lines += report.files.map { "  " + $0 }
         return lines.joined(separator: "\n")
+    }
+
+    /// What optimized hot spot analysis chose and why, as ArcGIS's messages tell it.
+    private func optimizationLines(_ band: OptimizedDistanceBand, zh: Bool) -> [String] {
+        func metres(_ value: Double) -> String { grouped(Int(value.rounded())) + (zh ? " 米" : " m") }
+        func fixed(_ value: Double) -> String { value.isFinite ? String(format: "%.3f", value) : "–" }
+        var lines: [String] = []
+        lines.append(zh ? "优化热点分析：\(grouped(report.assigned)) 起事件、\(grouped(report.values.count)) 个网格（各至少 \(OptimizedHotSpots.minimumIncidents)）"
+            : "optimized hot spot analysis: \(grouped(report.assigned)) incidents in \(grouped(report.values.count)) cells (at least \(OptimizedHotSpots.minimumIncidents) each)")
+        if !band.locationalOutliers.isEmpty {
+            let listed = band.locationalOutliers.prefix(8).map { report.cellIDs[$0] }.joined(separator: ", ")
+            lines.append(zh ? "  位置离群网格 \(band.locationalOutliers.count) 个（不参与起始距离）：\(listed)"
+                : "  \(band.locationalOutliers.count) locational outliers (left out of the start distance): \(listed)")
+        }
+        lines.append(zh ? "  增量空间自相关：\(band.steps.count) 个距离，起于 \(metres(band.startDistance))，步长 \(metres(band.increment))"
+            : "  incremental spatial autocorrelation: \(band.steps.count) distances from \(metres(band.startDistance)) by \(metres(band.increment))")
+        var table = TextTable(header: zh ? ["距离", "网格数", "Moran's I", "z", ""] : ["distance", "cells", "Moran's I", "z", ""],
+                              rightAligned: [0, 1, 2, 3])
+        for (k, step) in band.steps.enumerated() {
+            let mark = band.choice == .firstPeak(index: k) ? (zh ? "← 第一个峰值" : "← first peak") : ""
+            table.rows.append([metres(step.distance), grouped(step.units), fixed(step.moranI), fixed(step.z), mark])
+        }
+        lines += table.render().split(separator: "\n").map { "    " + String($0.reversed().drop { $0 == " " }.reversed()) }
+        switch band.choice {
+        case .firstPeak(let index):
+            lines.append(zh ? "  距离阈值 \(metres(band.distance))：z 值的第一个峰值（z = \(fixed(band.steps[index].z))）"
+                : "  distance band \(metres(band.distance)): the first peak of the z-scores (z = \(fixed(band.steps[index].z)))")
+        case .nearestNeighbours(let k):
+            lines.append(zh ? "  无显著峰值：距离阈值 \(metres(band.distance))，即到第 \(k) 近邻的平均距离"
+                : "  no significant peak: distance band \(metres(band.distance)), the average distance to the \(k) nearest neighbours")
+        case .standardDistance(let k):
+            lines.append(zh ? "  无显著峰值，到第 \(k) 近邻的平均距离超过标准距离：距离阈值取标准距离 \(metres(band.distance))"
+                : "  no significant peak, and the average distance to \(k) nearest neighbours passes the standard distance: distance band \(metres(band.distance)) (the standard distance)")
+        }
+        lines.append(zh ? "  Gi* 显著性按错误发现率（FDR）校正" : "  Gi* significance corrected for the false discovery rate (FDR)")
+        return lines
     }
 }

@@ -40,6 +40,11 @@ enum ReferenceData {
         }
     }
 
+    /// Comma-separated rows after the header, as fields.
+    static func table(_ name: String) throws -> [[Substring]] {
+        try rows(name).map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+    }
+
     private static func rows(_ name: String) throws -> [Substring] {
         let text = try String(contentsOfFile: folder + name, encoding: .utf8)
         return text.split(separator: "\n").dropFirst().map { $0 }

@@ -82,6 +82,39 @@ struct HotSpotCommandTests {
         #expect(result.stderr.contains("--weights") && result.stderr.contains("knn"))
     }
 
+    /// Optimized hot spot analysis is the fixed distance band it printed, with the FDR correction: the same run with
+    /// `--weights distance:<that band> --fdr` writes the same bytes. (How the band is chosen is checked against
+    /// esda and ArcGIS's rules in NeighboursTests/OptimizedDistanceBandTests.)
+    @Test func optimizedIsTheDistanceBandItPrints() throws {
+        let out = Fixtures.temporaryFolder("optimized")
+        let common = ["hotspots", "--cells", Self.reference + "cells.geojson", "--incidents", Self.reference + "incidents.csv",
+                      "--permutations", "99", "--lang", "en"]
+        let optimized = try CommandRunner.heatgrid(common + ["--optimized", "--out", out + "/optimized.geojson"])
+        #expect(optimized.status == 0, "stderr: \(optimized.stderr)")
+        #expect(optimized.stdout.contains("optimized hot spot analysis: 2,667 incidents in 30 cells"))
+        #expect(optimized.stdout.contains("incremental spatial autocorrelation: 10 distances"))
+        #expect(optimized.stdout.contains("false discovery rate"))
+        let band = try #require(optimized.stdout.split(separator: "\n").first?.split(separator: "neighbours ").last)
+        #expect(band.hasPrefix("distance:"))
+        let fixed = try CommandRunner.heatgrid(common + ["--weights", String(band), "--fdr", "--out", out + "/fixed.geojson"])
+        #expect(fixed.status == 0, "stderr: \(fixed.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/fixed.geojson"))
+            == Data(contentsOf: URL(fileURLWithPath: out + "/optimized.geojson")))
+    }
+
+    @Test func optimizedRefusesTooFewIncidentsAndFixedNeighbours() throws {
+        let out = Fixtures.temporaryFolder("optimized-refused")
+        let common = ["hotspots", "--cells", Self.reference + "cells.geojson", "--incidents", Self.reference + "incidents.csv",
+                      "--optimized", "--out", out + "/hot.geojson"]
+        let few = try CommandRunner.heatgrid(common + ["--since", "2026-01-05", "--until", "2026-01-05", "--category", "fraud"])
+        #expect(few.status != 0)
+        #expect(few.stderr.contains("at least 30 incidents"), "stderr: \(few.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out + "/hot.geojson"))
+        let withWeights = try CommandRunner.heatgrid(common + ["--weights", "queen"])
+        #expect(withWeights.status != 0)
+        #expect(withWeights.stderr.contains("--optimized chooses the neighbours itself"))
+    }
+
     @Test func emergingEvaluateAndNearRepeat() throws {
         let out = Fixtures.temporaryFolder("emerging")
         let emerging = try CommandRunner.heatgrid([
