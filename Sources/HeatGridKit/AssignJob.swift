@@ -126,9 +126,9 @@ public struct AssignJob: Sendable {
             try timings.measure("write") {
                 var bytes = Array("parent_id,name,count\n".utf8)
                 for p in rolled {
-                    appendCSVField(p.id, to: &bytes)
+                    CSVText.appendField(p.id.utf8, to: &bytes)
                     bytes.append(UInt8(ascii: ","))
-                    appendCSVField(p.name, to: &bytes)
+                    CSVText.appendField(p.name.utf8, to: &bytes)
                     bytes.append(contentsOf: ",\(p.count)\n".utf8)
                 }
                 try writeAtomically(bytes, to: parentCountsPath)
@@ -217,7 +217,7 @@ func writeCounts(cellIDs: [String], counts: [Int], columns: (names: [String], co
     bytes.append(UInt8(ascii: "\n"))
     bytes.reserveCapacity(bytes.count + cellIDs.count * (24 + 4 * (columns?.names.count ?? 0)))
     for (cell, (id, count)) in zip(cellIDs, counts).enumerated() {
-        appendCSVField(id, to: &bytes)
+        CSVText.appendField(id.utf8, to: &bytes)
         bytes.append(UInt8(ascii: ","))
         NumberText.append(count, to: &bytes)
         for column in columns?.counts ?? [] {
@@ -240,7 +240,7 @@ func writeAssignment(table: IncidentTable, assignment: [Int32], cellIDs: [String
     precondition(assignment.count == table.count, "one assignment per incident")
     let quotedIDs = cellIDs.map { id in
         var bytes: [UInt8] = []
-        appendCSVField(id, to: &bytes)
+        CSVText.appendField(id.utf8, to: &bytes)
         return bytes
     }
     let cellBytes = quotedIDs.flatMap { $0 } + repeatElement(0, count: 8)

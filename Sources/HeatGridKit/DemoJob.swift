@@ -121,10 +121,10 @@ public struct DemoJob: Sendable {
 /// `id,name,total,<category>...` per area in layer order.
 func writeCountsCSV(layer: BoundaryLayer, categoryNames: [String], counts: [[Int]], to path: String) throws {
     try writeAtomically(to: path) { out in
-        try out.write((["id", "name", "total"] + categoryNames).map(csvField).joined(separator: ",") + "\n")
+        try out.write((["id", "name", "total"] + categoryNames).map(CSVText.field).joined(separator: ",") + "\n")
         for (i, row) in counts.enumerated() {
             let fields = [layer.ids[i], layer.names[i], String(row.reduce(0, +))] + row.map(String.init)
-            try out.write(fields.map(csvField).joined(separator: ",") + "\n")
+            try out.write(fields.map(CSVText.field).joined(separator: ",") + "\n")
         }
     }
 }

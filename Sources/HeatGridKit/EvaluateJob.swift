@@ -4,6 +4,7 @@ import Foundation
 import GeoCore
 import GeoJSON
 import Incidents
+import Neighbours
 import Projection
 import Render
 import Stats
@@ -30,8 +31,16 @@ public struct EvaluateJob: Sendable {
     public var period: Period
     public var next: Period
     public var flag = Flag.atLeast(field: "gi_bin", value: 2)
-    /// The property that ranks the cells for the top fraction and the curve.
-    public var rankField = "gi_z"
+    /// What ranks the cells for the top fraction and the curve.
+    public enum Ranking: Sendable, Equatable {
+        /// A numeric property of the map's cells (`gi_z`, `count`).
+        case property(String)
+        /// Kernel density of the map period's incidents at each cell's centroid, in incidents per km², as that
+        /// period's heat map shows it there; radius in metres, nil for ArcGIS's default rule on those incidents.
+        case kernelDensity(radius: Double?, kernel: Kernel)
+    }
+
+    public var ranking = Ranking.property("gi_z")
     public var language = Language.zh
     public var fontPath: String?
     public var threads = 2
@@ -50,6 +59,8 @@ public struct EvaluateJob: Sendable {
         public let flaggedCells: Int
         public let cellCount: Int
         public let curve: [(area: Double, hitRate: Double)]
+        /// The kernel radius used by a kernel-density ranking, in metres.
+        public let densityRadius: Double?
         public let files: [String]
         public let timings: Timings
     }
@@ -75,11 +86,35 @@ public struct EvaluateJob: Sendable {
             if period.localSpan?.contains(local) == true { current[Int(cell)] += 1 }
             if next.localSpan?.contains(local) == true { following[Int(cell)] += 1 }
         }
-        let rank = try cells.features.enumerated().map { k, feature -> Double in
-            guard let value = feature.properties[rankField]?.doubleValue else {
-                throw HeatGridError("\(mapPath): feature \(cells.inputIndices[k]) has no number '\(rankField)' to rank by")
+        let projection = TransverseMercator.utm(containing: cells.boundingBox.center)
+        let rank: [Double]
+        var densityRadius: Double?
+        let rankLabel: String
+        switch ranking {
+        case .property(let field):
+            rankLabel = field
+            rank = try cells.features.enumerated().map { k, feature -> Double in
+                guard let value = feature.properties[field]?.doubleValue else {
+                    throw HeatGridError("\(mapPath): feature \(cells.inputIndices[k]) has no number '\(field)' to rank by")
+                }
+                return value
             }
-            return value
+        case .kernelDensity(let radius, let kernel):
+            // Every located incident of the map's period counts, inside the cells or not, as on its heat map.
+            var x: [Double] = [], y: [Double] = []
+            for row in 0..<read.table.count where period.localSpan?.contains(zone.localSeconds(utc: times[row])) == true {
+                let p = projection.forward(Point(x: read.table.longitude[row], y: read.table.latitude[row]))
+                x.append(p.x)
+                y.append(p.y)
+            }
+            guard let chosen = radius ?? KernelDensity.defaultRadius(x: x, y: y) else {
+                throw HeatGridError("\(incidentsPath): \(x.count) located incidents in \(period.label) are too few to choose a kernel radius; give --radius")
+            }
+            densityRadius = chosen
+            rankLabel = "kde \(kernel.rawValue) r = \(grouped(Int(chosen.rounded()))) m"
+            let centroids = Neighbours.centroids(cells.polygons, projection: projection)
+            rank = KernelDensity.values(atX: centroids.map(\.x), y: centroids.map(\.y), pointsX: x, y: y,
+                                        radius: chosen, kernel: kernel).map { $0.isFinite ? $0 : 0 }
         }
         let flagged: [Bool]
         switch flag {
@@ -97,7 +132,6 @@ public struct EvaluateJob: Sendable {
             for i in order.prefix(k) { chosen[i] = true }
             flagged = chosen
         }
-        let projection = TransverseMercator.utm(containing: cells.boundingBox.center)
         let area = cells.polygons.map { projectedArea($0, projection) }
         let score = MapScore(flagged: flagged, next: following, current: current, area: area)
         let curve = MapScore.hitRateCurve(rank: rank, next: following, area: area)
@@ -114,6 +148,17 @@ public struct EvaluateJob: Sendable {
                 csv.append(UInt8(ascii: "\n"))
             }
             try writeAtomically(csv, to: outputFolder + "/hit_rate.csv")
+            if densityRadius != nil {
+                var density = Array("\(idField),density_per_km2\n".utf8)
+                for (k, value) in rank.enumerated() {
+                    CSVText.appendField(cells.ids[k].utf8, to: &density)
+                    density.append(UInt8(ascii: ","))
+                    NumberText.append((value * 1e6).rounded() / 1e6, to: &density)
+                    density.append(UInt8(ascii: "\n"))
+                }
+                try writeAtomically(density, to: outputFolder + "/density.csv")
+                files.append(outputFolder + "/density.csv")
+            }
             var json = JSONObject()
             json["map"] = .string(mapPath)
             json["period"] = .string(period.label)
@@ -132,7 +177,7 @@ public struct EvaluateJob: Sendable {
             let chart = LorenzChart(
                 curve: curve.map { Point(x: $0.area, y: $0.hitRate) },
                 title: zh ? "命中率曲线：\(period.label) 的地图预测 \(next.label)" : "Hit rate: the \(period.label) map against \(next.label)",
-                subtitle: zh ? "按 \(rankField) 从高到低累加网格" : "cells added by \(rankField), highest first",
+                subtitle: zh ? "按 \(rankLabel) 从高到低累加网格" : "cells added by \(rankLabel), highest first",
                 placesAxisTitle: zh ? "面积累计占比" : "cumulative share of area",
                 incidentsAxisTitle: zh ? "下期事件命中率" : "share of next period's incidents",
                 notes: [score.pai.map { "PAI \(NumberText.text(($0 * 100).rounded() / 100))" } ?? "PAI –",
@@ -146,7 +191,7 @@ public struct EvaluateJob: Sendable {
         }
         timings.record("wall", seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
         return Report(score: score, flaggedCells: flagged.count(where: { $0 }), cellCount: cells.count, curve: curve,
-                      files: files, timings: timings)
+                      densityRadius: densityRadius, files: files, timings: timings)
     }
 }
 

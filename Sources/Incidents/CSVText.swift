@@ -22,6 +22,13 @@ public enum CSVText {
         buffer.append(UInt8(ascii: "\""))
     }
 
+    /// `text` as one CSV field (see `appendField`).
+    public static func field(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        appendField(text.utf8, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// Appends `value` with exactly `decimals` decimals (0 ... 12), rounded half away from zero: `120.7500000`,
     /// `-0.0000001`; a value too large for that is written in Swift's shortest form.
     public static func appendFixed(_ value: Double, decimals: Int, to buffer: inout [UInt8]) {

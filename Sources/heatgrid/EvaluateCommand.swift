@@ -8,11 +8,15 @@ struct EvaluateCommand: ParsableCommand {
         discussion: """
             The map is a cell layer whose properties rank the cells — a `heatgrid hotspots` output for --period, say. Its flagged cells (--flag FIELD:MIN, default gi_bin:2, the hot spots at 95 % confidence or more; or --top PERCENT of cells by --rank) are scored on the incidents of --next (default: the period after): hit rate = n/N; PAI = (n/N)/(a/A) (Chainey et al. 2008); PEI = PAI over the PAI of the best cells of the same area (Hunt 2016); RRI = (n₂/n₁)/(N₂/N₁) (Levine 2008), n₁ and N₁ counted in --period. Writes score.json, hit_rate.csv (hit rate against share of area, cells added by --rank) and hit_rate.png.
 
+            --rank kde ranks the cells by the kernel density of --period's incidents at each cell's centroid (incidents per km², what that period's heat map shows there; --radius, --kernel), so a heat map can be scored like a hot spot map; the densities go to density.csv. Any cell layer serves as the map then.
+
             Examples:
               heatgrid hotspots --cells cells.geojson --incidents incidents.csv \\
                   --period 2026-W14 --out output/w14.geojson
               heatgrid evaluate --map output/w14.geojson --incidents incidents.csv \\
                   --period 2026-W14 --out output/w14-score
+              heatgrid evaluate --map cells.geojson --incidents incidents.csv \\
+                  --period 2026-W14 --rank kde --radius 400 --top 5 --out output/kde-score
             """
     )
 
@@ -39,8 +43,14 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Flag the top PERCENT of cells by --rank instead of --flag.")
     var top: Double?
 
-    @Option(help: "The property ranking the cells (highest first).")
+    @Option(help: "The property ranking the cells (highest first), or kde for the period's kernel density.")
     var rank = "gi_z"
+
+    @Option(help: "With --rank kde: kernel radius in metres (default: ArcGIS's rule from the incidents' spread).")
+    var radius: Double?
+
+    @Option(help: "With --rank kde: quartic, epanechnikov, triweight, uniform or triangular.")
+    var kernel: Kernel = .quartic
 
     @Option(name: .customLong("out"), help: "Folder for score.json, hit_rate.csv and hit_rate.png.")
     var outputFolder: String
@@ -54,6 +64,8 @@ struct EvaluateCommand: ParsableCommand {
         if let next, Period(label: next)?.unit != period.unit {
             throw ValidationError("--next must be a period of the same kind as --period")
         }
+        if let radius, !(radius > 0 && radius.isFinite) { throw ValidationError("--radius must be a positive number of metres") }
+        if rank != "kde" && radius != nil { throw ValidationError("--radius applies to --rank kde only") }
         if let top, !(top > 0 && top <= 100) { throw ValidationError("--top takes a percentage above 0 and up to 100") }
         if top == nil, flag.split(separator: ":").count != 2 || Double(flag.split(separator: ":")[1]) == nil {
             throw ValidationError("--flag takes FIELD:MIN, e.g. gi_bin:2, got '\(flag)'")
@@ -74,7 +86,7 @@ struct EvaluateCommand: ParsableCommand {
                 let parts = flag.split(separator: ":")
                 job.flag = .atLeast(field: String(parts[0]), value: Double(parts[1])!)
             }
-            job.rankField = rank
+            job.ranking = rank == "kde" ? .kernelDensity(radius: radius, kernel: kernel) : .property(rank)
             job.language = common.lang
             job.threads = common.threads
             job.validation = common.validation

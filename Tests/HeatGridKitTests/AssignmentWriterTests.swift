@@ -18,7 +18,7 @@ struct AssignmentWriterTests {
             default: "\(row),\"q\""
             }
             ids.append(id)
-            csv += csvField(id) + ",120.5,30.5\n"
+            csv += CSVText.field(id) + ",120.5,30.5\n"
         }
         let table = try IncidentCSVReader.read(bytes: Array(csv.utf8), name: "rows.csv").table
         #expect(table.count == 500)
@@ -29,7 +29,7 @@ struct AssignmentWriterTests {
                             chunkRows: chunkRows)
         var expected = "id,cell_id\n"
         for row in 0..<500 {
-            expected += csvField(ids[row]) + "," + (assignment[row] < 0 ? "" : csvField(cells[Int(assignment[row])])) + "\n"
+            expected += CSVText.field(ids[row]) + "," + (assignment[row] < 0 ? "" : CSVText.field(cells[Int(assignment[row])])) + "\n"
         }
         #expect(try String(contentsOfFile: path, encoding: .utf8) == expected)
     }

@@ -91,13 +91,4 @@ struct SimpleRingProofTests {
         #expect(withProof == geosAlone)
         #expect(!withProof.isEmpty)
     }
-
-    @Test func csvFieldsAreQuotedByTheirBytes() {
-        #expect(csvField("330402-076-095") == "330402-076-095")
-        #expect(csvField("C,with comma") == "\"C,with comma\"")
-        #expect(csvField("say \"hi\"") == "\"say \"\"hi\"\"\"")
-        // One Character but two bytes that both need quoting.
-        #expect(csvField("a\r\nb") == "\"a\r\nb\"")
-        #expect(csvField("网格 7") == "网格 7")
-    }
 }

@@ -30,4 +30,13 @@ struct CSVTextTests {
         #expect(field("say \"hi\"") == "\"say \"\"hi\"\"\"")
         #expect(field("two\nlines") == "\"two\nlines\"")
     }
+
+    @Test func csvFieldsAreQuotedByTheirBytes() {
+        #expect(CSVText.field("330402-076-095") == "330402-076-095")
+        #expect(CSVText.field("C,with comma") == "\"C,with comma\"")
+        #expect(CSVText.field("say \"hi\"") == "\"say \"\"hi\"\"\"")
+        // One Character but two bytes that both need quoting.
+        #expect(CSVText.field("a\r\nb") == "\"a\r\nb\"")
+        #expect(CSVText.field("网格 7") == "网格 7")
+    }
 }

@@ -146,6 +146,19 @@ struct HotSpotCommandTests {
         #expect(hitRate > 0 && hitRate <= 1 && pai > 0)
         #expect(score.stdout.contains("PAI"))
 
+        // A heat map scored the same way: cells ranked by the period's kernel density at their centroids.
+        let kde = try CommandRunner.heatgrid([
+            "evaluate", "--map", Self.reference + "cells.geojson", "--incidents", Self.reference + "incidents.csv",
+            "--period", "2026-W02", "--rank", "kde", "--radius", "600", "--top", "20", "--out", out + "/kde", "--lang", "en",
+        ])
+        #expect(kde.status == 0, "stderr: \(kde.stderr)")
+        let densities = try String(contentsOfFile: out + "/kde/density.csv", encoding: .utf8).split(separator: "\n")
+        #expect(densities.first == "cell_id,density_per_km2")
+        #expect(densities.count == 31)
+        #expect(densities.dropFirst().allSatisfy { Double($0.split(separator: ",")[1])! >= 0 })
+        let kdeScore = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/kde/score.json"))) as! [String: Any]
+        #expect(kdeScore["flagged_cells"] as? Double == 6)
+
         let knox = try CommandRunner.heatgrid([
             "nearrepeat", "--incidents", Self.reference + "incidents.csv", "--category", "burglary",
             "--distance-band", "200", "--distance-bands", "3", "--time-band", "7", "--time-bands", "3",
