@@ -22,6 +22,19 @@ struct MannKendallTests {
         #expect(abs(test.p - p) < 1e-12)
         #expect(abs(test.tau - tau) < 1e-12)
     }
+
+    /// The worked example of "A Mann-Kendall Example ("By Hand")", College of the Holy Cross
+    /// (mathcs.holycross.edu/~little/Montserrat/MannKendallByHand.txt): 14 values, one pair of equal values (12.9);
+    /// 72 later values larger, 18 smaller, 1 equal, so S = 54; V = (14)(13)(33)/18 − (2)(1)(9)/18 = 332.666…;
+    /// Z = (S − 1)/√V = 2.9058 "approximately", one-sided p about .0018.
+    @Test func publishedWorkedExample() {
+        let test = MannKendall([12.9, 14.8, 13.2, 15.7, 13.8, 15.6, 12.9, 11.0, 17.3, 15.9, 19.0, 18.3, 20.1, 21.7])
+        #expect(test.s == 54)
+        #expect(abs(test.variance - (14.0 * 13 * 33 / 18 - 2.0 * 1 * 9 / 18)) < 1e-12)
+        #expect(abs(test.z - 2.9058) < 5e-5)
+        #expect(abs(Normal.upperTail(test.z) - 0.0018) < 5e-5)
+        #expect(abs(test.p - 2 * Normal.upperTail(test.z)) < 1e-15)
+    }
 }
 
 @Suite("Emerging hot spot patterns")
