@@ -6,6 +6,7 @@
 //   AtomicOutput ─ write-to-temporary-then-rename
 //   DecimalText ─ decimal digits to the correctly rounded double (shared by the byte-level parsers)
 //   Parallel ─ work split over threads (results in index order)
+//   ICalendar ─ RFC 5545 calendar files (patrol visits in phone calendars)
 //   FreshMemory ─ kernel advice for large buffers written for the first time (huge pages, mapping ahead)
 //   Projection ─ transverse Mercator (metres for radii and cell sizes)
 //   GeoJSON ─ byte-level reader, streaming RFC 7946 writer
@@ -44,6 +45,7 @@ let package = Package(
         .target(name: "DecimalText"),
         .target(name: "FreshMemory"),
         .target(name: "Parallel"),
+        .target(name: "ICalendar"),
         .target(name: "Projection", dependencies: ["GeoCore", "Parallel"]),
         .target(name: "GeoJSON", dependencies: ["GeoCore", "AtomicOutput", "DecimalText"]),
         .target(name: "Incidents", dependencies: ["GeoCore", "AtomicOutput", "DecimalText", "FreshMemory"]),
@@ -73,6 +75,7 @@ let package = Package(
         .testTarget(name: "DecimalTextTests", dependencies: ["DecimalText"]),
         .testTarget(name: "FreshMemoryTests", dependencies: ["FreshMemory"]),
         .testTarget(name: "ParallelTests", dependencies: ["Parallel"]),
+        .testTarget(name: "ICalendarTests", dependencies: ["ICalendar", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "AtomicOutputTests", dependencies: ["AtomicOutput", "TestSupport"]),
         .testTarget(name: "ProjectionTests", dependencies: ["Projection", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "GeoJSONTests", dependencies: ["GeoJSON", "TestSupport"], resources: [.copy("Fixtures")]),
