@@ -35,7 +35,9 @@ public struct CompStat: Sendable {
     /// Counts per unit × category × window (the cube's six slots are the windows; an incident can be in several).
     @_specialize(exported: true, where Clock == IncidentTimeZone)
     public func count<Clock: LocalClock>(units: Int, categories: Int, cell: [Int32], category: [UInt16],
-                                         time: [Int64], clock: Clock, parts: Int) -> CountCube {
+                                         categoryOf: [UInt16]? = nil, time: [Int64], clock: Clock,
+                                         parts: Int) -> CountCube {
+        let categoryOf = categoryOf ?? (0..<categories).map { UInt16($0) }
         let slots = (0..<windows.count).map { Period(unit: .day, index: $0) }
         let n = cell.count
         let parts = max(1, min(parts, max(1, n)))
@@ -49,7 +51,7 @@ public struct CompStat: Sendable {
                 let day = PeriodUnit.day.index(localSeconds: clock.localSeconds(utc: t))
                 guard day >= low, day < high else { continue }
                 for (w, window) in windows.enumerated() where window.contains(day) {
-                    cube.add(unit: unit, category: Int(category[row]), slot: w)
+                    cube.add(unit: unit, category: Int(categoryOf[Int(category[row])]), slot: w)
                 }
             }
             return cube

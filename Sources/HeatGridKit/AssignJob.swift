@@ -199,7 +199,8 @@ public enum CountColumns: Sendable, Equatable {
                 }
             }
             let cube = CountCube.counting(units: cells, categories: 1, periods: periods, cell: assignment,
-                                          category: [UInt16](repeating: 0, count: assignment.count), time: times,
+                                          category: table.category,
+                                          categoryOf: [UInt16](repeating: 0, count: table.categoryNames.count), time: times,
                                           clock: zone, parts: threads)
             return (periods.map(\.label), periods.indices.map { cube.unitCounts(category: 0, slot: $0) })
         }

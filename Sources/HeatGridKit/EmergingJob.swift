@@ -90,7 +90,8 @@ public struct EmergingJob: Sendable {
                 return values
             }
             let cube = CountCube.counting(units: cells.count, categories: 1, periods: steps, cell: assignment,
-                                          category: [UInt16](repeating: 0, count: assignment.count), time: times,
+                                          category: read.table.category,
+                                          categoryOf: [UInt16](repeating: 0, count: read.table.categoryNames.count), time: times,
                                           clock: zone, parts: threads)
             return steps.indices.map { cube.unitCounts(category: 0, slot: $0).map(Double.init) }
         }

@@ -99,10 +99,10 @@ public struct SummaryJob: Sendable {
         if let comparison { counted += reported.map { comparison.base(of: $0) } }
 
         progress("counting \(grouped(read.table.count)) incidents by cell, category and \(unit.rawValue)")
-        let codes = read.table.category.map { categoryOf[Int($0)] }
         let cellCube = timings.measure("aggregate") {
             CountCube.counting(units: cells.count, categories: categories.count, periods: counted, cell: assignment,
-                               category: codes, time: times, clock: zone, parts: threads)
+                               category: read.table.category, categoryOf: categoryOf, time: times, clock: zone,
+                               parts: threads)
         }
         let parentLink = try parents.map { parents in
             try timings.measure("parents") { try parents.link(cells: cells, validation: validation, threads: threads) }
@@ -150,7 +150,8 @@ public struct SummaryJob: Sendable {
                 let path = outputFolder + "/compstat.csv"
                 let report = CompStat(week: reportWeek(reported, times: times, zone: zone))
                 let windows = report.count(units: cells.count, categories: categories.count, cell: assignment,
-                                           category: codes, time: times, clock: zone, parts: threads)
+                                           category: read.table.category, categoryOf: categoryOf, time: times,
+                                           clock: zone, parts: threads)
                 try report.write(levels: levels(windows), categories: categories, to: path)
                 files.append(path)
             }

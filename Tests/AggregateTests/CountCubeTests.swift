@@ -39,6 +39,22 @@ struct CountCubeTests {
         #expect(c.outOfPeriods == 0 && c.timeless > 0 && c.outside > 0)
     }
 
+    /// Codes mapped through `categoryOf` count as the codes rewritten first (here 5 codes onto 3 categories, one of
+    /// them taking two codes), on one thread and on several.
+    @Test func categoryMappingEqualsRewrittenCodes() {
+        let sample = Sample(count: 20_000, units: 37, categories: 5, seed: 11)
+        let categoryOf: [UInt16] = [2, 0, 1, 0, 2]
+        let rewritten = sample.category.map { categoryOf[Int($0)] }
+        for parts in [1, 3] {
+            let mapped = CountCube.counting(units: 37, categories: 3, periods: weeks, cell: sample.cell,
+                                            category: sample.category, categoryOf: categoryOf, time: sample.time,
+                                            clock: zone, parts: parts)
+            let plain = CountCube.counting(units: 37, categories: 3, periods: weeks, cell: sample.cell, category: rewritten,
+                                           time: sample.time, clock: zone, parts: parts)
+            #expect(mapped == plain)
+        }
+    }
+
     /// The reduction as datashader has it: a cube per chunk of rows (create, append), combined in order.
     @Test func rowChunksAppendedAndCombinedEqualOneCount() {
         let sample = Sample(count: 12_000, units: 23, categories: 4, seed: 5)
