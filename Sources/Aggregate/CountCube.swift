@@ -169,17 +169,17 @@ public struct CountCube: Sendable, Equatable {
     /// Counts every incident on `parts` threads; the result is the same whatever `parts` is.
     ///
     /// A fine grid by week makes a cube of tens of megabytes, and incidents come in no order: adding each one in
-    /// place would miss the cache on almost every row. So the rows' places in the cube are first grouped by their
-    /// (period, category) block with a counting sort — each thread tallies its rows' blocks, then writes the places
-    /// to the blocks' ranges, a few hundred sequential streams — and then each block's places are counted into its
-    /// slice of the cube (`units` × 4 bytes, which stays in cache), blocks split between the threads. The partial cubes of `merge`
-    /// are for counts made apart (chunks of a file, separate runs).
-    // Specialised for the zone every command passes: a protocol call per incident costs a third of the count.
-    @_specialize(exported: true, where Clock == IncidentTimeZone)
+    /// place would miss the cache on almost every row. So each thread first files its rows' units by their
+    /// (period, category) block — one read of each row, its unit written to the open chunk of its block, a few
+    /// hundred short streams — and then each block's units are counted into its slice of the cube (`units` × 4
+    /// bytes, which stays in cache), blocks split between the threads. The partial cubes of `merge` are for counts
+    /// made apart (chunks of a file, separate runs).
     ///
     /// `categoryOf`, when given, maps the codes of `category` to the cube's categories (codes as a reader interned
     /// them, categories as a category file orders them; every code maps into `0..<categories`), so callers need not
     /// rewrite a column of ten million codes first. Without it the codes are the categories.
+    // Specialised for the zone every command passes: a protocol call per incident costs a third of the count.
+    @_specialize(exported: true, where Clock == IncidentTimeZone)
     public static func counting<Clock: LocalClock>(units: Int, categories: Int, periods: [Period], cell: [Int32],
                                                    category: [UInt16], categoryOf: [UInt16]? = nil, time: [Int64],
                                                    clock: Clock, parts: Int) -> CountCube {
@@ -201,111 +201,91 @@ public struct CountCube: Sendable, Equatable {
         }
         let (first, slotOfIndex) = (cube.firstIndex, cube.slotOfIndex)
         let blockCount = cube.periods.count * categories
-        // Each incident's place in the cube, (block × units + unit) with block = slot × categories + category, fits
-        // in 32 bits for any cube that fits in memory; UInt32.max marks incidents not counted.
-        precondition(blockCount * units < Int(UInt32.max), "a cube of fewer than 2³² counts")
-        // Pass 1: each row's place in the cube, and per part how many rows each block holds. The arrays of the
-        // passes are written once, each part its own rows: left uninitialised, so their pages are first touched (and
-        // cleared by the kernel) by the parts in parallel, not by one memset.
-        var tallies: [(perBlock: [Int], outside: Int, timeless: Int, outOfPeriods: Int)] = []
-        let places = [UInt32](unsafeUninitializedCapacity: n) { places, initialised in
-            FreshMemory.adviseHugePages(UnsafeMutableRawBufferPointer(places))
-            let shared = DisjointWrites(places)
-            tallies = Parallel.map(parts) { k -> (perBlock: [Int], outside: Int, timeless: Int, outOfPeriods: Int) in
-                var perBlock = [Int](repeating: 0, count: blockCount)
-                var outside = 0, timeless = 0, outOfPeriods = 0
-                cell.withUnsafeBufferPointer { cell in
-                    category.withUnsafeBufferPointer { category in
-                        time.withUnsafeBufferPointer { time in
-                            slotOfIndex.withUnsafeBufferPointer { slots in
-                              categoryOf.withUnsafeBufferPointer { categoryOf in
-                                for row in Parallel.part(k, of: n, parts: parts) {
-                                    var place = UInt32.max
-                                    defer { shared[row] = place }
-                                    if cell[row] < 0 {
-                                        outside += 1
-                                        continue
-                                    }
-                                    let t = time[row]
-                                    if t == IncidentTable.missingTime {
-                                        timeless += 1
-                                        continue
-                                    }
-                                    let i = unit.index(localSeconds: clock.localSeconds(utc: t)) &- first
-                                    guard UInt(bitPattern: i) < UInt(slots.count), slots[i] >= 0 else {
-                                        outOfPeriods += 1
-                                        continue
-                                    }
-                                    let code = Int(category[row])
-                                    precondition(code < categoryOf.count, "a category code without a category")
-                                    let block = Int(slots[i]) &* categories &+ Int(categoryOf[code])
-                                    place = UInt32(truncatingIfNeeded: block &* units &+ Int(cell[row]))
-                                    perBlock[block] += 1
-                                }
-                              }
-                            }
-                        }
-                    }
-                }
-                return (perBlock, outside, timeless, outOfPeriods)
-            }
-            initialised = n
-        }
-        // Where each part writes each block's places: blocks in order, parts in order within a block.
-        var starts = [[Int]](repeating: [Int](repeating: 0, count: blockCount), count: parts)
-        var blockStart = [Int](repeating: 0, count: blockCount + 1)
-        var position = 0
-        for block in 0..<blockCount {
-            blockStart[block] = position
-            for k in 0..<parts {
-                starts[k][block] = position
-                position += tallies[k].perBlock[block]
-            }
-        }
-        blockStart[blockCount] = position
-        let (partStarts, blockStarts) = (starts, blockStart)
-        // A place's block is place / units: one multiply-high instead of a division per row (Lemire, Kaser & Kurz
-        // 2019: ⌊a/d⌋ = ⌊(⌈2⁶⁴/d⌉ · a) / 2⁶⁴⌋ exactly for every 32-bit a and d).
-        // (d = 1 would need 2⁶⁴: there the place is the block.)
-        let reciprocal = units > 1 ? UInt64.max / UInt64(units) &+ 1 : 0
-        // Pass 2: the places grouped by block (a counting sort; every slot written once).
-        let grouped = [UInt32](unsafeUninitializedCapacity: position) { grouped, initialised in
-            FreshMemory.adviseHugePages(UnsafeMutableRawBufferPointer(grouped))
-            let shared = DisjointWrites(grouped)
-            _ = Parallel.map(parts) { k in
-                var cursor = partStarts[k]
-                places.withUnsafeBufferPointer { places in
-                    for row in Parallel.part(k, of: n, parts: parts) where places[row] != UInt32.max {
-                        let block = units > 1 ? Int(reciprocal.multipliedFullWidth(by: UInt64(places[row])).high)
-                            : Int(places[row])
-                        shared[cursor[block]] = places[row]
-                        cursor[block] += 1
-                    }
-                }
-            }
-            initialised = position
-        }
-        // Pass 3: each block's slice of the cube zeroed and its places counted, blocks split between parts.
-        cube.counts = [UInt32](unsafeUninitializedCapacity: blockCount * units) { counts, initialised in
-            FreshMemory.adviseHugePages(UnsafeMutableRawBufferPointer(counts))
-            let shared = DisjointWrites(counts)
-            let blockParts = max(1, min(parts, blockCount))
-            _ = Parallel.map(blockParts) { k in
-                grouped.withUnsafeBufferPointer { grouped in
-                    for block in Parallel.part(k, of: blockCount, parts: blockParts) {
-                        (shared.base + block * units).initialize(repeating: 0, count: units)
-                        for g in blockStarts[block]..<blockStarts[block + 1] { shared[Int(grouped[g])] &+= 1 }
-                    }
-                }
-            }
-            initialised = blockCount * units
-        }
+        precondition(units <= Int(UInt32.max), "fewer than 2³² units")
+        // Units are filed in 16 bits when they fit (any grid of up to 65,536 cells): half the bytes scattered.
+        let tallies = units <= Int(UInt16.max) + 1
+            ? fill(&cube, UInt16.self, units: units, categories: categories, cell: cell, category: category,
+                   categoryOf: categoryOf, time: time, clock: clock, unit: unit, parts: parts)
+            : fill(&cube, UInt32.self, units: units, categories: categories, cell: cell, category: category,
+                   categoryOf: categoryOf, time: time, clock: clock, unit: unit, parts: parts)
         for tally in tallies {
             cube.outside += tally.outside
             cube.timeless += tally.timeless
             cube.outOfPeriods += tally.outOfPeriods
         }
         return cube
+    }
+
+    /// `counting`'s two passes with units filed as `Filed` values.
+    @_specialize(where Filed == UInt16, Clock == IncidentTimeZone)
+    @_specialize(where Filed == UInt32, Clock == IncidentTimeZone)
+    private static func fill<Filed: FixedWidthInteger & UnsignedInteger & Sendable, Clock: LocalClock>(
+        _ cube: inout CountCube, _: Filed.Type, units: Int, categories: Int, cell: [Int32], category: [UInt16],
+        categoryOf: [UInt16], time: [Int64], clock: Clock, unit: PeriodUnit, parts: Int
+    ) -> [(outside: Int, timeless: Int, outOfPeriods: Int)] {
+        let n = cell.count
+        let (first, slotOfIndex) = (cube.firstIndex, cube.slotOfIndex)
+        let blockCount = cube.periods.count * categories
+                // Pass 1: each part files its rows' units under their (period, category) block, in chunks of its own
+        // bucket memory: a block's first row opens a chunk, a full chunk opens the next. So each row is read once
+        // and its unit written once, to one of a few hundred open chunks, with no count-then-place second pass.
+        // Chunks hold at least 64 units and at most 2,048, fewer when the rows per block are few, so a cube of many
+        // blocks and few rows does not reserve a chunk of 2,048 per block.
+        let buckets = Parallel.map(parts) { k -> Buckets<Filed> in
+            let rows = Parallel.part(k, of: n, parts: parts)
+            var chunk = 64
+            while chunk < 2_048 && chunk * 2 * blockCount <= rows.count { chunk *= 2 }
+            var out = Buckets<Filed>(capacity: (rows.count / chunk + blockCount + 1) * chunk, chunk: chunk, blocks: blockCount)
+            cell.withUnsafeBufferPointer { cell in
+                category.withUnsafeBufferPointer { category in
+                    time.withUnsafeBufferPointer { time in
+                        slotOfIndex.withUnsafeBufferPointer { slots in
+                            categoryOf.withUnsafeBufferPointer { categoryOf in
+                                out.fill(rows: rows) { row -> Int in
+                                    if cell[row] < 0 { return Buckets<Filed>.outside }
+                                    let t = time[row]
+                                    if t == IncidentTable.missingTime { return Buckets<Filed>.timeless }
+                                    let i = unit.index(localSeconds: clock.localSeconds(utc: t)) &- first
+                                    guard UInt(bitPattern: i) < UInt(slots.count), slots[i] >= 0 else {
+                                        return Buckets<Filed>.outOfPeriods
+                                    }
+                                    let code = Int(category[row])
+                                    precondition(code < categoryOf.count, "a category code without a category")
+                                    return Int(slots[i]) &* categories &+ Int(categoryOf[code])
+                                } unit: { row in Filed(truncatingIfNeeded: cell[row]) }
+                            }
+                        }
+                    }
+                }
+            }
+            return out
+        }
+        // Each block's chunks, over all parts.
+        var chunksOfBlock = [[(part: Int, range: Range<Int>)]](repeating: [], count: blockCount)
+        for (k, part) in buckets.enumerated() {
+            for (block, range) in part.chunks() { chunksOfBlock[block].append((k, range)) }
+        }
+        let blockChunks = chunksOfBlock
+        // Pass 2: each block's slice of the cube zeroed and its units counted (the slice stays in cache), blocks split
+        // between the parts.
+        cube.counts = [UInt32](unsafeUninitializedCapacity: blockCount * units) { counts, initialised in
+            FreshMemory.adviseHugePages(UnsafeMutableRawBufferPointer(counts))
+            let shared = DisjointWrites(counts)
+            let blockParts = max(1, min(parts, blockCount))
+            _ = Parallel.map(blockParts) { k in
+                for block in Parallel.part(k, of: blockCount, parts: blockParts) {
+                    let slice = shared.base + block * units
+                    slice.initialize(repeating: 0, count: units)
+                    for (part, range) in blockChunks[block] {
+                        buckets[part].units.withUnsafeBufferPointer { filed in
+                            for g in range { slice[Int(filed[g])] &+= 1 }
+                        }
+                    }
+                }
+            }
+            initialised = blockCount * units
+        }
+        return buckets.map { (outside: $0.outside, timeless: $0.timeless, outOfPeriods: $0.outOfPeriods) }
     }
 
     // MARK: - Finalize
@@ -378,3 +358,75 @@ public struct CountCube: Sendable, Equatable {
 }
 
 extension IncidentTimeZone: LocalClock {}
+
+/// One thread's rows filed by block: units in chunks of `chunk` entries, each chunk holding one block's units.
+struct Buckets<Filed: FixedWidthInteger & UnsignedInteger & Sendable>: Sendable {
+    /// What `fill`'s classifier returns for rows not counted.
+    static var outside: Int { -1 }
+    static var timeless: Int { -2 }
+    static var outOfPeriods: Int { -3 }
+
+    private(set) var units: [Filed]
+    let chunk: Int
+    /// Per block, the next free entry and the end of its open chunk (equal: no room, open a chunk).
+    private var next: [Int], end: [Int]
+    /// The block of each chunk, in the order they were opened.
+    private var chunkBlocks: [Int32] = []
+    private(set) var outside = 0, timeless = 0, outOfPeriods = 0
+
+    init(capacity: Int, chunk: Int, blocks: Int) {
+        // Left uninitialised: each entry is written before it is read, and untouched pages are never faulted in.
+        units = [Filed](unsafeUninitializedCapacity: capacity) { buffer, initialised in
+            FreshMemory.adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+            initialised = capacity
+        }
+        self.chunk = chunk
+        next = [Int](repeating: 0, count: blocks)
+        end = next
+    }
+
+    /// Files every row of `rows` whose `block(row)` is a block (≥ 0) with its `unit(row)`; counts the others.
+    @inline(__always)
+    mutating func fill(rows: Range<Int>, block: (Int) -> Int, unit: (Int) -> Filed) {
+        var opened = 0
+        var outside = 0, timeless = 0, outOfPeriods = 0
+        let chunk = self.chunk
+        next.withUnsafeMutableBufferPointer { next in
+            end.withUnsafeMutableBufferPointer { end in
+                units.withUnsafeMutableBufferPointer { units in
+                    for row in rows {
+                        let b = block(row)
+                        if b < 0 {
+                            if b == Self.outside { outside += 1 } else if b == Self.timeless { timeless += 1 } else {
+                                outOfPeriods += 1
+                            }
+                            continue
+                        }
+                        var at = next[b]
+                        if at == end[b] {
+                            at = opened * chunk
+                            end[b] = at + chunk
+                            opened += 1
+                            chunkBlocks.append(Int32(b))
+                        }
+                        units[at] = unit(row)
+                        next[b] = at + 1
+                    }
+                }
+            }
+        }
+        self.outside += outside
+        self.timeless += timeless
+        self.outOfPeriods += outOfPeriods
+    }
+
+    /// Every chunk as (block, the range of `units` it filled).
+    func chunks() -> [(block: Int, range: Range<Int>)] {
+        chunkBlocks.enumerated().map { c, block in
+            let start = c * chunk
+            // A block's last chunk is the one its next entry points into; earlier ones are full.
+            let last = end[Int(block)] == start + chunk
+            return (Int(block), start..<(last ? next[Int(block)] : start + chunk))
+        }
+    }
+}

@@ -39,6 +39,23 @@ struct CountCubeTests {
         #expect(c.outOfPeriods == 0 && c.timeless > 0 && c.outside > 0)
     }
 
+    /// More than 65,536 units are filed in 32 bits instead of 16: the same counts as appending row by row.
+    @Test func manyUnitsCountAsAppended() {
+        let sample = Sample(count: 30_000, units: 70_001, categories: 3, seed: 13)
+        let counted = CountCube.counting(units: 70_001, categories: 3, periods: weeks, cell: sample.cell,
+                                         category: sample.category, time: sample.time, clock: zone, parts: 2)
+        var appended = CountCube(units: 70_001, categories: 3, periods: weeks)
+        sample.cell.withUnsafeBufferPointer { cell in
+            sample.category.withUnsafeBufferPointer { category in
+                sample.time.withUnsafeBufferPointer { time in
+                    appended.append(cell: cell, category: category, time: time, rows: 0..<sample.cell.count, clock: zone)
+                }
+            }
+        }
+        #expect(counted == appended)
+        #expect(counted.counted > 0)
+    }
+
     /// Codes mapped through `categoryOf` count as the codes rewritten first (here 5 codes onto 3 categories, one of
     /// them taking two codes), on one thread and on several.
     @Test func categoryMappingEqualsRewrittenCodes() {
