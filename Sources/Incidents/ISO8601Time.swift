@@ -28,7 +28,20 @@ public enum ISO8601Time {
 
     /// Appends the `+08:00` ISO 8601 text of `unixSeconds` to `bytes`.
     public static func append(_ unixSeconds: Int64, to bytes: inout [UInt8]) {
-        let local = unixSeconds + defaultOffsetSeconds
+        append(unixSeconds, offsetSeconds: defaultOffsetSeconds, to: &bytes)
+    }
+
+    /// ISO 8601 text on `zone`'s clock with the offset in force then, e.g. `2026-03-29T03:30:00+02:00`: a
+    /// time read back the same anywhere, a night across a daylight-saving change unambiguous.
+    public static func format(_ unixSeconds: Int64, zone: IncidentTimeZone) -> String {
+        var bytes: [UInt8] = []
+        append(unixSeconds, offsetSeconds: zone.offsetSeconds(utc: unixSeconds), to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the ISO 8601 text of `unixSeconds` on a clock `offsetSeconds` east of UTC (whole minutes).
+    public static func append(_ unixSeconds: Int64, offsetSeconds: Int64, to bytes: inout [UInt8]) {
+        let local = unixSeconds + offsetSeconds
         let days = floorDivide(local, 86_400)
         let secondOfDay = local - days * 86_400
         let (year, month, day) = civil(fromDays: days)
@@ -43,7 +56,11 @@ public enum ISO8601Time {
         appendDigits(secondOfDay / 60 % 60, count: 2, to: &bytes)
         bytes.append(UInt8(ascii: ":"))
         appendDigits(secondOfDay % 60, count: 2, to: &bytes)
-        bytes.append(contentsOf: "+08:00".utf8)
+        let east = abs(offsetSeconds) / 60
+        bytes.append(UInt8(ascii: offsetSeconds < 0 ? "-" : "+"))
+        appendDigits(east / 60, count: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        appendDigits(east % 60, count: 2, to: &bytes)
     }
 
     /// Appends `value` in decimal, zero-padded to at least `count` digits, without allocating.

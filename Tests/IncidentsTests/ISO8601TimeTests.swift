@@ -53,6 +53,20 @@ struct ISO8601TimeTests {
         }
     }
 
+    @Test func formatOnAZonesClock() throws {
+        let newYork = try IncidentTimeZone(identifier: "America/New_York")
+        // 2026-03-08 06:30 UTC is 01:30 EST; 07:30 UTC is 03:30 EDT (the clocks went forward at 02:00).
+        #expect(ISO8601Time.format(1_772_951_400, zone: newYork) == "2026-03-08T01:30:00-05:00")
+        #expect(ISO8601Time.format(1_772_955_000, zone: newYork) == "2026-03-08T03:30:00-04:00")
+        #expect(ISO8601Time.format(1_767_542_400, zone: .shanghai) == "2026-01-05T00:00:00+08:00")
+        let kathmandu = try IncidentTimeZone(identifier: "Asia/Kathmandu")
+        #expect(ISO8601Time.format(0, zone: .utc) == "1970-01-01T00:00:00+00:00")
+        #expect(ISO8601Time.format(1_767_542_400, zone: kathmandu).hasSuffix("+05:45"))
+        for seconds in stride(from: Int64(1_700_000_000), through: 1_800_000_000, by: 7_777_777) {
+            #expect(ISO8601Time.unixSeconds(ISO8601Time.format(seconds, zone: newYork)) == seconds)
+        }
+    }
+
     @Test func civilDaysAgreeBothWays() {
         for days in stride(from: Int64(-800_000), through: 800_000, by: 997) {
             let (y, m, d) = ISO8601Time.civil(fromDays: days)
