@@ -40,6 +40,8 @@ public struct PatrolPlan: Sendable, Equatable {
     /// One per shift, in the instance's order.
     public let shifts: [ShiftPlan]
 
+    public init(shifts: [ShiftPlan]) { self.shifts = shifts }
+
     /// The expected harm the visits cover (Σ visit values).
     public var value: Double { shifts.reduce(0) { $0 + $1.value } }
     public var expectedHarm: Double { shifts.reduce(0) { $0 + $1.expectedHarm } }

@@ -15,7 +15,7 @@ public struct PlannerOptions: Sendable, Equatable {
     /// A shift whose units could share cells is searched as one team when (cells with risk) × (units) is at most
     /// this; above it the cells are first split among the units by travel time (see `PatrolPlanner`).
     public var jointLimit: Int = 4000
-    /// Delay visits at random within each route's slack, so patrols are not predictable.
+    /// Delay visits at random within each route's slack (and within their hours), so patrols are not predictable.
     public var jitter: Bool = true
 
     public init(seed: UInt64 = 1, patience: Int = 100, maxIterations: Int = 1000, candidatesPerVisit: Double = 2,
@@ -42,7 +42,8 @@ public struct PlannerOptions: Sendable, Equatable {
 ///
 /// With `jitter`, each route's slack (limit − end) is partly spent as random delays before its visits: the delays
 /// accumulate along the route, so every later visit moves at least as much as an earlier one and travel times,
-/// revisit gaps and the end limit all still hold. Values are those of the jittered times.
+/// revisit gaps and the end limit all still hold; and no visit is moved out of the hour its midpoint falls in, so
+/// the value stays the same.
 public enum PatrolPlanner {
     public static func plan(_ instance: PatrolInstance, options: PlannerOptions = PlannerOptions()) -> PatrolPlan {
         let masks = beatMasks(instance)
@@ -72,7 +73,7 @@ public enum PatrolPlanner {
     }
 
     /// The timed routes of a solved subproblem, jittered when asked.
-    static func unitRoutes(_ problem: Subproblem, routes: [[Int32]], jitter: Bool,
+    static func unitRoutes(_ problem: Subproblem, routes: [[Subproblem.Stop]], jitter: Bool,
                            random: inout PatrolRandom) -> [UnitRoute] {
         var scratch = Subproblem.Scratch(cellCount: problem.cells.count)
         return routes.enumerated().map { m, route in
@@ -80,15 +81,23 @@ public enum PatrolPlanner {
             var starts = timing.starts
             let slack = problem.limit - timing.end
             if jitter, slack > 0, !route.isEmpty {
+                // Cumulative random delays, each capped by the room every visit from it on has left in its hour
+                // (so no visit changes hours and the value stays) and by a random share of the slack.
                 let budget = slack * random.unit()
+                var room = [Double](repeating: budget, count: starts.count)
+                var least = budget
+                for i in starts.indices.reversed() {
+                    let mid = starts[i] + problem.visitMinutes / 2
+                    let hourEnd = ((mid / 60).rounded(.down) + 1) * 60
+                    least = min(least, hourEnd - mid - 1e-6)
+                    room[i] = max(least, 0)
+                }
                 let weights = (0...route.count).map { _ in random.unit() }
                 let sum = weights.reduce(0, +)
-                if sum > 0 {
-                    var cumulative = 0.0
-                    for i in starts.indices {
-                        cumulative += weights[i]
-                        starts[i] += budget * cumulative / sum
-                    }
+                var cumulative = 0.0
+                for i in starts.indices where sum > 0 {
+                    cumulative += weights[i]
+                    starts[i] += min(budget * cumulative / sum, room[i])
                 }
             }
             return problem.unitRoute(route, starts: starts, member: m)

@@ -33,6 +33,7 @@ public enum TravelMode: String, Sendable, CaseIterable {
 /// it, which is what the hour's risk stands for; shorter visits cover proportionally less, longer ones no more.
 /// A revisit counts only after `revisitGapMinutes` (start to start): routes enforce the gap, waiting if needed, so
 /// no plan holds a revisit that counts nothing. Each further visit is worth `repeatFactor` times the one before.
+/// Every planned visit is worth something: no unit is sent to a cell in an hour without risk.
 public struct PatrolRules: Sendable, Equatable {
     /// Minutes per visit, 10 to 15 (default 12).
     public var visitMinutes: Double = 12

@@ -3,11 +3,12 @@ import GeoCore
 /// One shift's candidate cells and the units that may visit them, in local indices (0..<cells.count): the common
 /// ground of the search, the exact solver and the baselines, so all three time and value routes the same way.
 ///
-/// A route is timed from the shift's start: a unit with a base leaves it then, one without starts its first visit
-/// then; each visit starts on arrival, or later when the revisit gap since the cell's previous visit asks for it
-/// (visits start as early as they can — the plan space all planners search); the route ends back at the base, or
-/// at the end of the last visit. It is feasible when it ends by `limit` (shift start + length − break) and visits
-/// no cell more than the cap allows.
+/// A route is a list of stops, each a cell and the time before which its visit does not start (a unit may wait for
+/// a cell's risky hour). It is timed from the shift's start: a unit with a base leaves it then, one without starts
+/// its first visit then; each visit starts on arrival, or later when its stop says so or the revisit gap since the
+/// cell's previous visit asks for it; the route ends back at the base, or at the end of the last visit. It is feasible when it ends by `limit` (shift start + length − break), visits no
+/// cell more than the cap allows, and every visit is worth something: a plan never sends a unit to a cell in an
+/// hour without risk (nor uses such a visit as a way of waiting for a better hour elsewhere).
 struct Subproblem: Sendable {
     struct Member: Sendable {
         /// Index into `PatrolInstance.units`.
@@ -18,6 +19,12 @@ struct Subproblem: Sendable {
         let baseY: Double
         /// Local cells it may visit, highest possible value first.
         let allowed: [Int32]
+    }
+
+    /// A visit in a route: its cell and the time before which it does not start (−∞: on arrival).
+    struct Stop: Sendable, Equatable {
+        var cell: Int32
+        var ready: Double = -.infinity
     }
 
     let shift: Int
@@ -115,10 +122,14 @@ struct Subproblem: Sendable {
     struct Timing {
         var starts: [Double] = []
         var values: [Double] = []
+        /// Per visit, how long it waits after arriving (for its stop's time or the revisit gap).
+        var waits: [Double] = []
         var end: Double = 0
         var travel: Double = 0
         var value: Double = 0
         var withinCap = true
+        /// Every visit has a positive value.
+        var worthwhile = true
     }
 
     /// Per-cell bookkeeping for timing, reset after each use so one allocation serves a whole search.
@@ -131,21 +142,24 @@ struct Subproblem: Sendable {
         }
     }
 
-    func time(_ route: [Int32], member m: Int, scratch: inout Scratch) -> Timing {
+    func time(_ route: [Stop], member m: Int, scratch: inout Scratch) -> Timing {
         var timing = Timing()
         timing.starts.reserveCapacity(route.count)
         timing.values.reserveCapacity(route.count)
         var departure = shiftStart
         var previous = -1
-        for k32 in route {
-            let k = Int(k32)
+        for stop in route {
+            let k = Int(stop.cell)
             let move = previous < 0 ? baseTravel(k, m) : travel(previous, k, m)
             timing.travel += move
-            var start = departure + move
+            let arrival = departure + move
+            var start = max(arrival, stop.ready)
             let rank = Int(scratch.count[k])
             if rank > 0 { start = max(start, scratch.lastStart[k] + gap) }
+            timing.waits.append(start - arrival)
             if rank >= cap { timing.withinCap = false }
             let v = value(k, start: start, rank: rank)
+            if !(v > 0) { timing.worthwhile = false }
             timing.starts.append(start)
             timing.values.append(v)
             timing.value += v
@@ -161,21 +175,21 @@ struct Subproblem: Sendable {
         } else {
             timing.end = shiftStart
         }
-        for k in route { scratch.count[Int(k)] = 0 }
+        for stop in route { scratch.count[Int(stop.cell)] = 0 }
         return timing
     }
 
     /// Whether a timed route keeps the limits (a little room for rounding).
-    func feasible(_ timing: Timing) -> Bool { timing.withinCap && timing.end <= limit + 1e-9 }
+    func feasible(_ timing: Timing) -> Bool { timing.withinCap && timing.worthwhile && timing.end <= limit + 1e-9 }
 
     /// The route as the plan reports it, at the given starts (the timed ones, or later ones after jitter).
-    func unitRoute(_ route: [Int32], starts: [Double], member m: Int) -> UnitRoute {
+    func unitRoute(_ route: [Stop], starts: [Double], member m: Int) -> UnitRoute {
         var counts: [Int: Int] = [:]
         var visits: [PlannedVisit] = []
         var travelled = 0.0
         var previous = -1
-        for (k32, start) in zip(route, starts) {
-            let k = Int(k32)
+        for (stop, start) in zip(route, starts) {
+            let k = Int(stop.cell)
             travelled += previous < 0 ? baseTravel(k, m) : travel(previous, k, m)
             let rank = counts[k, default: 0]
             counts[k] = rank + 1
