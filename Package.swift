@@ -15,6 +15,8 @@
 //   Stats ─ statistics on counts (concentration; spatial weights; Gi*, local Moran, trends, near repeat, scoring)
 //   Neighbours ─ spatial weights from polygons and points (queen, rook, distance band, k nearest)
 //   SpatialIndex ─ point-in-polygon core
+//   Patrol ─ patrol plans by cell and hour of week: risk, dosage value, routes per unit and shift (iterated local
+//     search), exact optimum for tiny instances, baselines, beats (uses GeoCore, Stats' spatial weights, Parallel)
 //   Render ─ canvas, kernel density, colour maps, outlines
 //   Grid ─ generated square/hex grids clipped to boundaries (GEOS through GEOSBridge)
 //   GEOSBridge, ImageBridge ─ the only modules touching C: GEOS; libpng, zlib and FreeType (ImageBridge sits above
@@ -53,6 +55,7 @@ let package = Package(
         .target(name: "Stats", dependencies: ["Parallel"]),
         .target(name: "Neighbours", dependencies: ["GeoCore", "Projection", "Stats", "Parallel"]),
         .target(name: "SpatialIndex", dependencies: ["GeoCore", "FreshMemory"]),
+        .target(name: "Patrol", dependencies: ["GeoCore", "Stats", "Parallel"]),
         .target(name: "Render", dependencies: ["GeoCore", "Projection", "AtomicOutput"]),
         .target(name: "Grid", dependencies: ["GeoCore", "Projection", "GEOSBridge"]),
         .target(name: "GEOSBridge", dependencies: ["GeoCore", "CGEOS"]),
@@ -84,6 +87,7 @@ let package = Package(
         .testTarget(name: "StatsTests", dependencies: ["Stats", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "NeighboursTests", dependencies: ["Neighbours", "Stats", "GeoCore", "GeoJSON", "TestSupport"],
                     exclude: ["Reference"]),
+        .testTarget(name: "PatrolTests", dependencies: ["Patrol", "Stats", "GeoCore", "TestSupport"]),
         .testTarget(name: "SpatialIndexTests", dependencies: ["SpatialIndex", "GEOSBridge", "GeoJSON", "TestSupport"]),
         .testTarget(name: "GridTests", dependencies: ["Grid", "GEOSBridge", "GeoCore", "Projection", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "TestSupport"], exclude: ["Reference"]),
