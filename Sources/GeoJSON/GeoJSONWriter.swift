@@ -120,6 +120,13 @@ struct FeatureEncoder {
             json.append("{\"type\":\"Point\",\"coordinates\":")
             try appendPosition(point)
             json.append(UInt8(ascii: "}"))
+        case .lineString(let points)?:
+            json.append("{\"type\":\"LineString\",\"coordinates\":[")
+            for (k, point) in points.enumerated() {
+                if k > 0 { json.append(UInt8(ascii: ",")) }
+                try appendPosition(point)
+            }
+            json.append("]}")
         case .polygon(let polygon)?:
             json.append("{\"type\":\"Polygon\",\"coordinates\":")
             try appendPolygon(polygon)

@@ -50,6 +50,7 @@ public struct ConvertLayerJob: Sendable {
     static func positionCount(_ geometry: Geometry) -> Int {
         switch geometry {
         case .point: 1
+        case .lineString(let points): points.count
         case .polygon(let polygon): polygon.rings.reduce(0) { $0 + $1.points.count }
         case .multiPolygon(let multi): multi.vertexCount
         }

@@ -25,6 +25,7 @@ extension Geometry {
         guard from != to else { return self }
         return switch self {
         case .point(let point): .point(DatumConversion.convert(point, from: from, to: to))
+        case .lineString(let points): .lineString(points.map { DatumConversion.convert($0, from: from, to: to) })
         case .polygon(let polygon): .polygon(polygon.converted(from: from, to: to))
         case .multiPolygon(let multi): .multiPolygon(multi.converted(from: from, to: to))
         }
