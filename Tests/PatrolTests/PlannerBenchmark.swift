@@ -8,6 +8,7 @@ import Testing
 /// The performance target: 20,000 cells, 40 units, 21 shifts (three a day for a week). Off unless PATROL_BENCH is
 /// set; run in release: `PATROL_BENCH=1 swift test -c release --filter PlannerBenchmark`. Prints seconds per stage
 /// (wall clock, measured here and never asserted) and checks the plan with the independent validator.
+/// PATROL_BENCH_PATIENCE and PATROL_BENCH_EFFORT override the options of the same names.
 struct PlannerBenchmark {
     static let enabled = ProcessInfo.processInfo.environment["PATROL_BENCH"] != nil
 
