@@ -14,7 +14,8 @@
 ///   estimate are then valued exactly (later visits may change hours) and the best exact ratio is made.
 /// - **Shake**: remove `R` consecutive visits from every route, starting at position `S`; then `S += R`,
 ///   `R += 1`, `S` wraps at the smallest route's length, `R` back to 1 at (visits ÷ 3 units) and after every new best.
-/// - Stop after `patience` shakes without a new best (or `maxIterations` in all); the best solution is kept.
+/// - Stop after `patience` shakes without a new best (or `maxIterations` in all, or once `effortLimit` insertions
+///   have been looked at); the best solution is kept.
 ///
 /// Each cell is visited by one unit per shift at most (its visits are that unit's): units never need to coordinate
 /// revisit gaps, and the value of a route does not depend on the others.
@@ -33,6 +34,9 @@ struct IteratedLocalSearch {
     /// Positions of each local cell's visits in its owner's route, ascending.
     private var occurrences: [[Int32]]
     private var scratch: Subproblem.Scratch
+    /// Insertions (cell, position) looked at so far: the search's effort, counted so that a budget can stop it the
+    /// same way on every machine.
+    private(set) var effort = 0
 
     init(problem: Subproblem) {
         self.problem = problem
@@ -87,7 +91,7 @@ struct IteratedLocalSearch {
         var start: Double
     }
 
-    private struct Blocked: Hashable {
+    private struct Blocked: Equatable {
         var member: Int
         var cell: Int32
         var position: Int
@@ -104,14 +108,16 @@ struct IteratedLocalSearch {
         let p = problem
         let L = p.visitMinutes
         // Insertions valued exactly and found not to fit or not to pay, until the next insertion changes the routes.
-        var blocked = Set<Blocked>()
+        var blocked: [Blocked] = []
         // Per position of a route: departure from the previous stop, where that stop is (−1: base or none), the
         // next visit's old arrival (or the old end).
         var departure: [Double] = []
         var previousCell: [Int] = []
+        var nextCell: [Int] = []
         var oldArrival: [Double] = []
         var shortlist: [Insertion] = []
         shortlist.reserveCapacity(Self.shortlist + 1)
+        var trial = Subproblem.Timing()
         while true {
             shortlist.removeAll(keepingCapacity: true)
             for r in p.members.indices {
@@ -122,17 +128,24 @@ struct IteratedLocalSearch {
                 // shortlisted on this optimistic bound and checked when valued exactly.
                 guard slack + waitsFrom[r][0] >= L - 1e-9 else { continue }
                 let hasBase = p.members[r].baseX != nil
+                let speed = p.members[r].metresPerMinute
+                let routeStarts = starts[r]
+                let routeValues = values[r]
+                let waits = waitsFrom[r]
                 departure.removeAll(keepingCapacity: true)
                 previousCell.removeAll(keepingCapacity: true)
+                nextCell.removeAll(keepingCapacity: true)
                 oldArrival.removeAll(keepingCapacity: true)
                 for position in 0...n {
-                    departure.append(position == 0 ? p.shiftStart : starts[r][position - 1] + L)
+                    departure.append(position == 0 ? p.shiftStart : routeStarts[position - 1] + L)
                     previousCell.append(position == 0 ? -1 : Int(route[position - 1].cell))
                     if position < n {
                         let k = Int(route[position].cell)
+                        nextCell.append(k)
                         oldArrival.append(position == 0 ? p.shiftStart + p.baseTravel(k, r)
                                           : departure[position] + p.travel(previousCell[position], k, r))
                     } else {
+                        nextCell.append(-1)
                         oldArrival.append(ends[r])
                     }
                 }
@@ -146,6 +159,8 @@ struct IteratedLocalSearch {
                     let occurrence = occurrences[k]
                     guard occurrence.count < p.cap else { continue }
                     let back = hasBase ? p.baseTravel(k, r) : 0
+                    let kx = p.xs[k], ky = p.ys[k]
+                    effort += n + 1
                     for position in 0...n {
                         var rank = 0
                         var anchor = -Double.infinity
@@ -155,20 +170,33 @@ struct IteratedLocalSearch {
                             let o = Int(o32)
                             if o < position {
                                 rank += 1
-                                anchor = starts[r][o]
+                                anchor = routeStarts[o]
                             } else {
-                                if nextSame == .infinity { nextSame = starts[r][o] }
-                                later += values[r][o]
+                                if nextSame == .infinity { nextSame = routeStarts[o] }
+                                later += routeValues[o]
                             }
                         }
                         let previous = previousCell[position]
-                        var earliest = departure[position] + (previous < 0 ? back : p.travel(previous, k, r))
+                        var travelIn = back
+                        if previous >= 0 {
+                            let dx = p.xs[previous] - kx, dy = p.ys[previous] - ky
+                            travelIn = (dx * dx + dy * dy).squareRoot() / speed
+                        }
+                        var earliest = departure[position] + travelIn
                         if rank > 0 { earliest = max(earliest, anchor + p.gap) }
-                        let leave = earliest + L
-                        let added = position < n ? leave + p.travel(k, Int(route[position].cell), r) - oldArrival[position]
-                                                 : leave + back - oldArrival[position]
-                        let room = slack + waitsFrom[r][position]
+                        let next = nextCell[position]
+                        var travelOut = back
+                        if next >= 0 {
+                            let dx = p.xs[next] - kx, dy = p.ys[next] - ky
+                            travelOut = (dx * dx + dy * dy).squareRoot() / speed
+                        }
+                        let added = earliest + L + travelOut - oldArrival[position]
+                        let room = slack + waits[position]
                         guard added <= room + 1e-9 else { continue }
+                        // Waiting only adds time: no start can beat a full shortlist's worst ratio.
+                        if shortlist.count == Self.shortlist, upper * upper / added <= shortlist[shortlist.count - 1].ratio {
+                            continue
+                        }
                         // Start on arrival, or wait for the start of a later hour (the midpoint on the hour).
                         var start = earliest
                         while start + p.gap <= nextSame + 1e-9 && added + (start - earliest) <= room + 1e-9 {
@@ -187,8 +215,11 @@ struct IteratedLocalSearch {
                                     if shortlist.count > Self.shortlist { shortlist.removeLast() }
                                 }
                             }
-                            let mid = start + L / 2
-                            start = ((mid / 60).rounded(.down) + 1) * 60 - L / 2
+                            // Wait only for an hour worth more.
+                            let slot = Subproblem.slot(start + L / 2, firstHour: p.firstHour, count: p.hourCount)
+                            let next = Int(p.betterSlot[k * p.hourCount + slot])
+                            guard next < p.hourCount else { break }
+                            start = Double(p.firstHour + next) * 60 - L / 2
                         }
                     }
                 }
@@ -199,10 +230,11 @@ struct IteratedLocalSearch {
             for insertion in shortlist {
                 var route = routes[insertion.member]
                 route.insert(Stop(cell: insertion.cell, ready: insertion.ready), at: insertion.position)
-                let timing = p.time(route, member: insertion.member, scratch: &scratch)
+                p.time(route, member: insertion.member, scratch: &scratch, into: &trial)
+                let timing = trial
                 let gain = timing.value - routeValues[insertion.member]
                 guard p.feasible(timing), gain > 0 else {
-                    blocked.insert(Blocked(member: insertion.member, cell: insertion.cell, position: insertion.position,
+                    blocked.append(Blocked(member: insertion.member, cell: insertion.cell, position: insertion.position,
                                            start: insertion.start))
                     continue
                 }
@@ -242,7 +274,7 @@ struct IteratedLocalSearch {
     }
 
     /// Runs the search; returns the best routes found (one per member).
-    static func solve(_ problem: Subproblem, patience: Int, maxIterations: Int,
+    static func solve(_ problem: Subproblem, patience: Int, maxIterations: Int, effortLimit: Int,
                       random: inout PatrolRandom) -> [[Subproblem.Stop]] {
         var search = IteratedLocalSearch(problem: problem)
         search.insertUntilFull()
@@ -250,7 +282,7 @@ struct IteratedLocalSearch {
         var bestTotal = search.total
         let m = problem.members.count
         var offset = 0, count = 1, stale = 0, iteration = 0
-        while stale < patience && iteration < maxIterations {
+        while stale < patience && iteration < maxIterations && search.effort < effortLimit {
             iteration += 1
             let visits = search.routes.reduce(0) { $0 + $1.count }
             guard visits > 0 else { break }

@@ -9,20 +9,24 @@ public struct PlannerOptions: Sendable, Equatable {
     public var patience: Int = 100
     /// Shakes at most per search.
     public var maxIterations: Int = 1000
+    /// Insertions (a cell at a position of a route) a search may look at before it stops: bounds the time a large
+    /// shift takes, the same on every machine. Small searches never reach it.
+    public var effortLimit: Int = 400_000
     /// Candidate cells per unit and shift: this many times the visits its shift can hold (at least 20), the
     /// highest-risk cells it may visit in that shift; with a base, also the few cells nearest to it.
     public var candidatesPerVisit: Double = 2
     /// A shift whose units could share cells is searched as one team when (cells with risk) × (units) is at most
     /// this; above it the cells are first split among the units by travel time (see `PatrolPlanner`).
-    public var jointLimit: Int = 4000
+    public var jointLimit: Int = 600
     /// Delay visits at random within each route's slack (and within their hours), so patrols are not predictable.
     public var jitter: Bool = true
 
-    public init(seed: UInt64 = 1, patience: Int = 100, maxIterations: Int = 1000, candidatesPerVisit: Double = 2,
-                jointLimit: Int = 4000, jitter: Bool = true) {
+    public init(seed: UInt64 = 1, patience: Int = 100, maxIterations: Int = 1000, effortLimit: Int = 400_000,
+                candidatesPerVisit: Double = 2, jointLimit: Int = 600, jitter: Bool = true) {
         self.seed = seed
         self.patience = patience
         self.maxIterations = maxIterations
+        self.effortLimit = effortLimit
         self.candidatesPerVisit = candidatesPerVisit
         self.jointLimit = jointLimit
         self.jitter = jitter
@@ -52,8 +56,8 @@ public enum PatrolPlanner {
         let solved = Parallel.map(flat.count) { i in
             let (s, index, problem) = flat[i]
             var random = PatrolRandom(seed: options.seed, stream: UInt64(s) << 24 | UInt64(index))
-            let routes = IteratedLocalSearch.solve(problem, patience: options.patience,
-                                                   maxIterations: options.maxIterations, random: &random)
+            let routes = IteratedLocalSearch.solve(problem, patience: options.patience, maxIterations: options.maxIterations,
+                                                   effortLimit: options.effortLimit, random: &random)
             return unitRoutes(problem, routes: routes, jitter: options.jitter, random: &random)
         }
         return assemble(instance, routes: solved.flatMap { $0 })

@@ -48,6 +48,9 @@ struct Subproblem: Sendable {
     let hourValue: [Double]
     /// The most a first visit to each local cell can be worth in the shift.
     let bestValue: [Double]
+    /// For each local cell and hour, the next hour of the shift in which a visit is worth more (`hourCount`: none),
+    /// so a visit weighing whether to wait looks only at hours that pay more.
+    let betterSlot: [Int16]
 
     /// `allowed[m]` lists the local cells member `m` may visit (any order).
     init(instance: PatrolInstance, shift s: Int, units: [Int], cells: [Int], allowed: [[Int32]]) {
@@ -83,6 +86,18 @@ struct Subproblem: Sendable {
         }
         self.hourValue = hourValue
         self.bestValue = bestValue
+        var better = [Int16](repeating: Int16(hourCount), count: cells.count * hourCount)
+        for k in cells.indices {
+            let row = k * hourCount
+            // Walk back keeping a stack of later hours with rising values.
+            var stack: [Int] = []
+            for slot in (0..<hourCount).reversed() {
+                while let top = stack.last, hourValue[row + top] <= hourValue[row + slot] { stack.removeLast() }
+                better[row + slot] = Int16(stack.last ?? hourCount)
+                stack.append(slot)
+            }
+        }
+        betterSlot = better
         members = zip(units, allowed).map { unit, list in
             let u = instance.units[unit]
             let order = list.sorted { bestValue[Int($0)] != bestValue[Int($1)] ? bestValue[Int($0)] > bestValue[Int($1)] : $0 < $1 }
@@ -144,8 +159,19 @@ struct Subproblem: Sendable {
 
     func time(_ route: [Stop], member m: Int, scratch: inout Scratch) -> Timing {
         var timing = Timing()
-        timing.starts.reserveCapacity(route.count)
-        timing.values.reserveCapacity(route.count)
+        time(route, member: m, scratch: &scratch, into: &timing)
+        return timing
+    }
+
+    /// `time` into a timing whose buffers are reused.
+    func time(_ route: [Stop], member m: Int, scratch: inout Scratch, into timing: inout Timing) {
+        timing.starts.removeAll(keepingCapacity: true)
+        timing.values.removeAll(keepingCapacity: true)
+        timing.waits.removeAll(keepingCapacity: true)
+        timing.travel = 0
+        timing.value = 0
+        timing.withinCap = true
+        timing.worthwhile = true
         var departure = shiftStart
         var previous = -1
         for stop in route {
@@ -176,7 +202,6 @@ struct Subproblem: Sendable {
             timing.end = shiftStart
         }
         for stop in route { scratch.count[Int(stop.cell)] = 0 }
-        return timing
     }
 
     /// Whether a timed route keeps the limits (a little room for rounding).

@@ -9,17 +9,17 @@ struct PlanValidityTests {
         ("team, bases", .init(cells: 40, units: 3, shifts: 2)),
         ("team, no bases", .init(cells: 30, units: 2, shifts: 1, bases: false)),
         ("beats", .init(cells: 60, units: 4, shifts: 2, beats: true)),
-        ("split, bases", .init(cells: 400, side: 4000, units: 12, shifts: 1, shiftMinutes: 480)),
-        ("split, no bases, beats", .init(cells: 300, side: 3000, units: 10, shifts: 1, shiftMinutes: 480, bases: false, beats: true)),
+        ("split, bases", .init(cells: 250, side: 4000, units: 6, shifts: 1, shiftMinutes: 360)),
+        ("split, no bases, beats", .init(cells: 200, side: 3000, units: 5, shifts: 1, shiftMinutes: 360, bases: false, beats: true)),
         ("short gap, cap 3", .init(cells: 25, units: 2, shifts: 3, shiftMinutes: 300,
                                    rules: PatrolRules(visitMinutes: 15, revisitGapMinutes: 40))),
     ]
 
     @Test(arguments: shapes.indices)
     func plansAndBaselinesKeepEveryRule(shape: Int) {
-        for seed in UInt64(1)...6 {
+        for seed in UInt64(1)...4 {
             let instance = PatrolFixtures.instance(Self.shapes[shape].1, seed: seed * 977 + UInt64(shape))
-            let plan = PatrolPlanner.plan(instance, options: PlannerOptions(seed: seed, patience: 30))
+            let plan = PatrolPlanner.plan(instance, options: PlannerOptions(seed: seed, patience: 10, effortLimit: 50_000))
             #expect(violations(plan, instance) == [], "\(Self.shapes[shape].0) seed \(seed)")
             #expect(plan.value > 0)
             for baseline in [Baseline.topCount(counts: instance.centroids.indices.map { Double($0 % 7) }),
@@ -64,11 +64,12 @@ struct PlanValidityTests {
 
 struct DeterminismTests {
     @Test func sameSeedSamePlan() {
-        let instance = PatrolFixtures.instance(.init(cells: 300, side: 3000, units: 8, shifts: 3, shiftMinutes: 480), seed: 11)
-        let a = PatrolPlanner.plan(instance, options: PlannerOptions(seed: 3, patience: 20))
-        let b = PatrolPlanner.plan(instance, options: PlannerOptions(seed: 3, patience: 20))
+        // Split into one search per unit (more cells than the team limit) and searched in parallel.
+        let instance = PatrolFixtures.instance(.init(cells: 200, side: 3000, units: 6, shifts: 2, shiftMinutes: 360), seed: 11)
+        let a = PatrolPlanner.plan(instance, options: PlannerOptions(seed: 3, patience: 10, effortLimit: 50_000))
+        let b = PatrolPlanner.plan(instance, options: PlannerOptions(seed: 3, patience: 10, effortLimit: 50_000))
         #expect(a == b)
-        let c = PatrolPlanner.plan(instance, options: PlannerOptions(seed: 4, patience: 20))
+        let c = PatrolPlanner.plan(instance, options: PlannerOptions(seed: 4, patience: 10, effortLimit: 50_000))
         let starts = { (plan: PatrolPlan) in plan.shifts.flatMap { $0.routes.flatMap { $0.visits.map(\.start) } } }
         #expect(starts(a) != starts(c), "another seed, other jitter")
     }
@@ -87,8 +88,9 @@ struct DeterminismTests {
 }
 
 struct OptimalityTests {
-    /// The search against the exact optimum on 200 seeded tiny instances. Worst ratio seen: 1.0 (see the report
-    /// in the test output; the expectation is ≥ 0.95).
+    /// The search against the exact optimum on 200 seeded tiny instances (1–2 units, 4–8 cells, 45–75 working
+    /// minutes, varied visit length, gap and cap; default options, no jitter). Worst ratio seen: 0.952 (seed 35);
+    /// 10 of the 200 below the optimum, the rest at it. The line printed by the test reports the current run.
     @Test func searchIsWithinFivePercentOfTheOptimum() {
         var worst = 1.0
         var worstSeed: UInt64 = 0
@@ -112,9 +114,9 @@ struct OptimalityTests {
 
 struct BaselineTests {
     @Test func searchCoversMoreThanTheBaselines() {
-        for seed in UInt64(1)...4 {
-            let instance = PatrolFixtures.instance(.init(cells: 200, side: 3000, units: 5, shifts: 2, shiftMinutes: 480), seed: seed)
-            let plan = PatrolPlanner.plan(instance, options: PlannerOptions(seed: seed))
+        for seed in UInt64(1)...3 {
+            let instance = PatrolFixtures.instance(.init(cells: 150, side: 3000, units: 5, shifts: 1, shiftMinutes: 360), seed: seed)
+            let plan = PatrolPlanner.plan(instance, options: PlannerOptions(seed: seed, patience: 10, effortLimit: 50_000))
             let counts = instance.centroids.indices.map { c in (0..<168).reduce(0) { $0 + instance.risk[c, $1] } }
             let top = PatrolPlanner.baseline(.topCount(counts: counts), instance)
             let proportional = PatrolPlanner.baseline(.riskProportional, instance)
