@@ -65,6 +65,7 @@ let package = Package(
             name: "HeatGridKit",
             dependencies: [
                 "GeoCore", "AtomicOutput", "FreshMemory", "Projection", "GeoJSON", "Incidents", "Aggregate", "Stats", "Neighbours", "Parallel",
+                "Patrol", "ICalendar",
                 "SpatialIndex", "Render", "Grid", "GEOSBridge", "ImageBridge", "LayerCheck",
             ]
         ),

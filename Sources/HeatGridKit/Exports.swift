@@ -8,6 +8,7 @@
 @_exported import ImageBridge
 @_exported import Incidents
 @_exported import Neighbours
+@_exported import Patrol
 @_exported import Projection
 @_exported import Render
 @_exported import SpatialIndex

@@ -25,7 +25,7 @@ struct HeatGridCommand: ParsableCommand {
         version: HeatGridVersion.current,
         subcommands: [
             DemoCommand.self, AssignCommand.self, SummaryCommand.self, HotspotsCommand.self, EmergingCommand.self,
-            EvaluateCommand.self, NearRepeatCommand.self, HeatmapCommand.self, ChoroplethCommand.self,
+            EvaluateCommand.self, NearRepeatCommand.self, PatrolCommand.self, HeatmapCommand.self, ChoroplethCommand.self,
             GridCommand.self,
             ConvertCommand.self, CheckLayerCommand.self,
         ]
