@@ -6,6 +6,7 @@ import GeoJSON
 import ICalendar
 import Incidents
 import Neighbours
+import Parallel
 import Patrol
 import Projection
 import Render
@@ -517,9 +518,12 @@ public struct PatrolJob: Sendable {
         style.colorMap = .heat
         var settings = MapSettings()
         settings.language = language
-        settings.threads = threads
-        var files: [String] = []
-        for group in groups {
+        // The maps are drawn side by side, one thread each.
+        settings.threads = 1
+        let (groupList, mapStyle, mapSettings) = (groups, style, settings)
+        let drawn = try Parallel.map(groupList.count) { g -> [String] in
+            let (groups, style, settings) = (groupList, mapStyle, mapSettings)
+            let group = groups[g]
             var values = [Double](repeating: 0, count: cells.count)
             for s in group.shifts {
                 for (hour, share) in Self.hourShares(instance.shifts[s]) {
@@ -555,9 +559,9 @@ public struct PatrolJob: Sendable {
             text.legendEntries = nil
             let path = folder + "/" + Self.fileName(group.label).replacingOccurrences(of: " ", with: "_") + ".png"
             var mapTimings = Timings()
-            files += try settings.write(map, labelling: cells, text: text, font: font, to: path, timings: &mapTimings)
+            return try settings.write(map, labelling: cells, text: text, font: font, to: path, timings: &mapTimings)
         }
-        return files
+        return drawn.flatMap { $0 }
     }
 
     static func unitColor(_ k: Int) -> RGBA {

@@ -1,7 +1,7 @@
 // HeatGrid and its Python peers on the same files in the same run; prints ratios and checks answers.
 //
 // usage: heatgrid-bench --workload DIR --points N --python PY --peers peers.py --heatgrid BIN [--repeat R]
-//                       [--stages parse,assign,render,summary,hotspots]
+//                       [--stages parse,assign,render,summary,hotspots,patrol]
 // Benchmarks/run.sh passes all but the last (default: every stage). Exit status: 0 all good, 1 a wrong answer, 2 a speed target missed.
 import Dispatch
 import Foundation
@@ -15,7 +15,7 @@ struct Arguments {
     var peers = "peers/peers.py"
     var heatgrid = "../.build/release/heatgrid"
     var repeats = 5
-    var stages: Set<String> = ["parse", "assign", "render", "summary", "hotspots"]
+    var stages: Set<String> = ["parse", "assign", "render", "summary", "hotspots", "patrol"]
 
     init(_ arguments: [String]) {
         var i = 1
@@ -163,6 +163,13 @@ let summaryStages = try stages.contains("summary") ? commandTimings(args.heatgri
 let hotspotsArguments = ["hotspots", "--cells", cellsPath, "--incidents", csvPath, "--permutations", "999", "--seed", "7",
                          "--out", scratch + "/hot.geojson", "--png", scratch + "/hot.png", "--threads", "2"]
 let wholeHotspots = try stages.contains("hotspots") ? median(3, spanning: 3) { try runTimed(args.heatgrid, hotspotsArguments) } : nil
+// A week of patrols for 40 units (14 early, 14 late, 12 night), three shifts a day: 21 shift plans.
+let shiftsPath = scratch + "/shifts.csv"
+try "name,start,end,units\n早班,08:00,16:00,14\n中班,16:00,24:00,14\n夜班,00:00,08:00,12\n"
+    .write(toFile: shiftsPath, atomically: true, encoding: .utf8)
+let patrolArguments = ["patrol", "--cells", cellsPath, "--incidents", csvPath, "--shifts", shiftsPath, "--seed", "7",
+                       "--out", scratch + "/patrol", "--threads", "2"]
+let wholePatrol = try stages.contains("patrol") ? median(3, spanning: 3) { try runTimed(args.heatgrid, patrolArguments) } : nil
 
 print("\(args.points) incidents, \(expectedCells) cells; peers running…")
 let peerOutput = try run(args.python, [args.peers, args.workload, String(args.points), "--repeat", "3",
@@ -334,6 +341,36 @@ if stages.contains("hotspots"), let wholeHotspots {
                         wholeHotspots.seconds) + (hotspotsMet ? "met" : "MISSED")
         + String(format: "); Gi* z equal to esda's within %.1e", worst))
     indexMet = indexMet && hotspotsMet
+}
+
+if stages.contains("patrol"), let wholePatrol {
+    // The plan's own figures, and its rows checked: times inside their shift, 12-minute visits, no unit in two
+    // places at once (the planner's constraints are checked in depth by Tests/PatrolTests' validator).
+    let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: scratch + "/patrol/summary.json"))) as! [String: Any]
+    func share(_ o: Any?) -> Double { ((o as? [String: Any])?["covered_share"] as? Double) ?? .nan }
+    let planShare = share(summary["plan"])
+    let baselines = (summary["baselines"] as? [[String: Any]] ?? []).map { ($0["name"] as? String ?? "?", share($0)) }
+    for (name, value) in baselines where !(planShare > value) {
+        wrong.append("patrol: the plan covers \(planShare), baseline \(name) \(value)")
+    }
+    var lastDepart: [String: String] = [:]
+    var visits = 0
+    for line in try String(contentsOfFile: scratch + "/patrol/plan.csv", encoding: .utf8).split(separator: "\n").dropFirst() {
+        let f = line.split(separator: ",").map(String.init)
+        visits += 1
+        let key = f[0] + " " + f[1]
+        if f.count != 8 || f[6] != "12" || !(f[4] < f[5]) || (lastDepart[key].map { $0 > f[4] } ?? false) {
+            wrong.append("patrol: bad row \(line)")
+            break
+        }
+        lastDepart[key] = f[5]
+    }
+    let patrolMet = wholePatrol.seconds < 5
+    notes.append(String(format: "whole `heatgrid patrol` (19,799 cells, 40 units, 21 shifts; risk, plan, baselines, CSV, GeoJSON, 40 calendars, 3 maps): %.3f s (target < 5 s: ",
+                        wholePatrol.seconds) + (patrolMet ? "met" : "MISSED")
+        + String(format: "); %d visits, the plan covers %.1f %% of the expected harm, ", visits, planShare * 100)
+        + baselines.map { String(format: "%@ %.1f %%", $0.0, $0.1 * 100) }.joined(separator: ", "))
+    indexMet = indexMet && patrolMet
 }
 
 if stages.contains("render") {
