@@ -26,7 +26,7 @@ func ring(_ coordinates: [(Double, Double)]) -> Ring {
 extension Geometry {
     var polygons: [Polygon] {
         switch self {
-        case .point: []
+        case .point, .lineString: []
         case .polygon(let polygon): [polygon]
         case .multiPolygon(let multi): multi.polygons
         }

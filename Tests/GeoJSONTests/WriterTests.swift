@@ -40,6 +40,15 @@ struct WriterTests {
         #expect(try String(contentsOfFile: path, encoding: .utf8) == expected)
     }
 
+    @Test func lineStringsKeepTheirOrder() throws {
+        let path = Fixtures.temporaryFolder("geojson-writer") + "/route.geojson"
+        let route = [Point(x: 120.7, y: 30.75), Point(x: 120.71, y: 30.7512345678), Point(x: 120.7, y: 30.75)]
+        try GeoJSONWriter.write(FeatureCollection(features: [Feature(geometry: .lineString(route))]), to: path)
+        let expected = "{\"type\":\"FeatureCollection\",\"features\":[\n{\"type\":\"Feature\",\"properties\":{},"
+            + "\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[120.7,30.75],[120.71,30.7512346],[120.7,30.75]]}}\n]}\n"
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == expected)
+    }
+
     @Test func anEmptyCollectionIsValidGeoJSON() throws {
         let path = Fixtures.temporaryFolder("geojson-writer") + "/empty.geojson"
         try GeoJSONWriter.write(FeatureCollection(features: []), to: path)
