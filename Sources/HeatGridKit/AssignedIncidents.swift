@@ -12,6 +12,15 @@ struct AssignedIncidents {
     /// Per kept incident, its cell's index in `cells` (-1: outside every cell).
     var assignment: [Int32]
 
+    /// The incidents' UTC times, or one error naming the file and what needed them (`what` reads as the subject of
+    /// "needs a time column": "patrol planning").
+    func times(for what: String, path: String) throws -> [Int64] {
+        guard let times = incidents.table.time else {
+            throw HeatGridError("\(path): \(what) needs a time column (name it with --time-column)")
+        }
+        return times
+    }
+
     /// Reads the cells (parse, validity check, index) and the incidents (parse, filter, datum) — the two do not
     /// depend on each other, so the incidents are read on a thread of their own meanwhile — and assigns each
     /// incident to its cell. Errors come out as when the stages ran one after another: a bad cell file first, then

@@ -66,9 +66,7 @@ public struct EmergingJob: Sendable {
             layerDatum: layerDatum, needsTime: true, validation: validation, threads: threads, timings: &timings,
             progress: progress)
         let (cells, read, assignment) = (loaded.cells, loaded.incidents, loaded.assignment)
-        guard let times = read.table.time else {
-            throw HeatGridError("\(incidentsPath): emerging hot spots need a time column (name it with --time-column)")
-        }
+        let times = try loaded.times(for: "emerging hot spot analysis", path: incidentsPath)
         let zone = incidents.csvOptions.timeZone
         var steps = try periodsCovering(unit: .week, times: times, span: span, zone: zone)
         if let weeks { steps = Array(steps.suffix(weeks)) }

@@ -75,9 +75,7 @@ public struct EvaluateJob: Sendable {
             layerDatum: layerDatum, needsTime: true, validation: validation, threads: threads, timings: &timings,
             progress: progress)
         let (cells, read, assignment) = (loaded.cells, loaded.incidents, loaded.assignment)
-        guard let times = read.table.time else {
-            throw HeatGridError("\(incidentsPath): scoring a map needs a time column (name it with --time-column)")
-        }
+        let times = try loaded.times(for: "scoring a map", path: incidentsPath)
         let zone = incidents.csvOptions.timeZone
         // Incidents per cell in the map's period and in the next one.
         var current = [Int](repeating: 0, count: cells.count), following = current

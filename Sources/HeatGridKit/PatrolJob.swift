@@ -100,9 +100,7 @@ public struct PatrolJob: Sendable {
             layerDatum: layerDatum, needsTime: true, validation: validation, threads: threads, timings: &timings,
             progress: progress)
         let (cells, read, assignment) = (loaded.cells, loaded.incidents, loaded.assignment)
-        guard let times = read.table.time else {
-            throw HeatGridError("\(incidentsPath): patrol planning needs a time column (name it with --time-column)")
-        }
+        let times = try loaded.times(for: "patrol planning", path: incidentsPath)
         let zone = incidents.csvOptions.timeZone
         let week = try self.week ?? Self.weekAfterLast(times, zone: zone, path: incidentsPath)
         guard let span = week.localSpan else { throw HeatGridError("--week must be an ISO week such as 2026-W15") }

@@ -83,9 +83,7 @@ public struct SummaryJob: Sendable {
             incidents: options, layerDatum: layerDatum, needsTime: true, validation: validation, threads: threads,
             timings: &timings, progress: progress)
         let (cells, read, assignment) = (loaded.cells, loaded.incidents, loaded.assignment)
-        guard let times = read.table.time else {
-            throw HeatGridError("\(incidentsPath): a summary by period needs a time column (name it with --time-column)")
-        }
+        let times = try loaded.times(for: "a summary by period", path: incidentsPath)
         let categories = incidents.categories
         let (categoryOf, unknown) = categories.mapping(of: read.table.categoryNames)
         let zone = incidents.csvOptions.timeZone
