@@ -78,7 +78,7 @@ public struct ChoroplethJob: Sendable {
         }
         progress("writing \(outputPath)")
         var files = try settings.write(map, labelling: overlay ?? cells,
-                                       text: mapText(incidents.table.count, labels: overlay?.names), font: font,
+                                       text: mapText(incidents.table, labels: overlay?.names), font: font,
                                        to: outputPath, timings: &timings)
         if let rejects { files.append(rejects) }
         return Report(rowsRead: incidents.rowsRead, rejected: incidents.rejected, filteredOut: incidents.filteredOut,
@@ -110,14 +110,37 @@ public struct ChoroplethJob: Sendable {
 
     /// Seven classes symmetric about zero for a change map: ±1/7, ±3/7, ±5/7 of the largest change, so "no
     /// change" is the white middle class and equal rises and falls get mirrored colours.
+    ///
+    /// Changes of counts are whole numbers, so the thresholds are too: with t₁ < t₃ < t₅ the rounded sevenths of
+    /// the largest change L, the classes are ≤ −t₅, −t₅+1 … −t₃, −t₃+1 … −t₁, |v| < t₁, t₁ … t₃−1, t₃ … t₅−1 and
+    /// ≥ t₅ — mirrored exactly. A largest change too small for seven whole classes keeps the fractional sevenths.
     static func symmetricBreaks(_ values: [Double]) -> ClassBreaks {
         let largest = max(1, values.map { abs($0) }.max() ?? 1)
+        let t1 = max(1, (largest / 7).rounded()), t3 = max(t1 + 1, (largest * 3 / 7).rounded())
+        let t5 = max(t3 + 1, (largest * 5 / 7).rounded())
+        if largest == largest.rounded(), largest > t5,
+           let whole = try? ClassBreaks(upperBounds: [-t5, -t3, -t1, t1 - 1, t3 - 1, t5 - 1, largest]) {
+            return whole
+        }
         return try! ClassBreaks(upperBounds: [-5, -3, -1, 1, 3, 5, 7].map { largest * Double($0) / 7 })
     }
 
-    private func mapText(_ count: Int, labels: [String]?) -> MapText {
+    private func mapText(_ table: IncidentTable, labels: [String]?) -> MapText {
         let zh = settings.language == .zh
-        let shown = NiceNumbers.format(Double(count), maximumDecimals: 0)
+        let shown = NiceNumbers.format(Double(table.count), maximumDecimals: 0)
+        // The periods shown, from the incidents' own first and last days (and the split), on the local clock.
+        let zone = settings.incidents.csvOptions.timeZone
+        let times = (table.time ?? []).filter { $0 != IncidentTable.missingTime }
+        func day(_ t: Int64) -> String { String(ISO8601Time.format(t, zone: zone).prefix(10)) }
+        var periods = ""
+        if let first = times.min(), let last = times.max() {
+            if let splitTime {
+                let before = day(first) + " – " + day(splitTime - 1), after = day(splitTime) + " – " + day(last)
+                periods = zh ? "（\(after) 对比 \(before)）" : " (\(after) against \(before))"
+            } else {
+                periods = zh ? "（\(day(first)) – \(day(last))）" : " (\(day(first)) – \(day(last)))"
+            }
+        }
         let defaultTitle: String
         let caption: String
         switch (splitTime != nil, value) {
@@ -131,9 +154,11 @@ public struct ChoroplethJob: Sendable {
             defaultTitle = zh ? "网格事件密度" : "Incident density per cell"
             caption = zh ? "每平方公里事件数" : "incidents per km²"
         }
-        return MapText(title: settings.title ?? defaultTitle,
-                       subtitle: settings.subtitle ?? (zh ? "\(shown) 起" : "\(shown) incidents"),
-                       language: settings.language, areaLabels: labels, legendCaption: caption)
+        var text = MapText(title: settings.title ?? defaultTitle + periods,
+                           subtitle: settings.subtitle ?? (zh ? "\(shown) 起" : "\(shown) incidents"),
+                           language: settings.language, areaLabels: labels, legendCaption: caption)
+        text.wholeNumbers = value == .count || splitTime != nil
+        return text
     }
 }
 

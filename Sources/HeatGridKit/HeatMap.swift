@@ -163,8 +163,18 @@ private func drawCells(layer: BoundaryLayer, colors: [RGBA?], overlay: BoundaryL
         guard let color else { continue }
         for polygonRings in polygons { image.fill(rings: polygonRings, color: color) }
     }
-    // Thin, light cell edges keep a dense grid readable; the overlay carries the strong lines.
-    strokeOutlines(rings, on: &image, width: max(0.6, style.outlineWidth / 3), color: style.outline.withCoverage(0.35))
+    // Thin, light cell edges keep a dense grid readable; the overlay carries the strong lines. The smaller the
+    // cells on the image, the fainter their edges, so the data reads first: full strength (35 %) from cells about
+    // 32 px wide, none under 4 px (a city's 20,000 cells at 1,600 px are about 8 px: edges at 5 %).
+    let box = layer.boundingBox
+    let corner = canvas.pixel(ofLonLat: Point(x: box.minX, y: box.minY))
+    let opposite = canvas.pixel(ofLonLat: Point(x: box.maxX, y: box.maxY))
+    let cellPixels = (abs(opposite.x - corner.x) * abs(opposite.y - corner.y) / Double(max(layer.count, 1))).squareRoot()
+    let edgeCoverage = min(0.35, max(0, (cellPixels - 4) / 80))
+    if edgeCoverage > 0 {
+        strokeOutlines(rings, on: &image, width: max(0.6, style.outlineWidth / 3),
+                       color: style.outline.withCoverage(edgeCoverage))
+    }
     if let overlay {
         strokeOutlines(pixelRings(of: overlay, on: canvas), on: &image, width: style.outlineWidth, color: style.outline)
     }

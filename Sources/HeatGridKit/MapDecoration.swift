@@ -13,6 +13,8 @@ public struct MapText: Sendable {
     public var legendCaption: String
     /// A legend of named colours (hot-spot bins, patterns) instead of the shading's.
     public var legendEntries: [ClassedLegend.Entry]?
+    /// The values are whole numbers (counts, changes of counts): classes are labelled in whole numbers.
+    public var wholeNumbers = false
 
     public init(title: String, subtitle: String? = nil, language: Language = .zh, areaLabels: [String]? = nil,
                 legendCaption: String? = nil) {
@@ -59,7 +61,7 @@ func decorate(_ map: HeatMap, layer: BoundaryLayer, text mapText: MapText, font:
         // mirrored classes), it gets the width of the next class.
         let lower = map.lowestValue < bounds[0] || bounds.count < 2 ? min(map.lowestValue, bounds[0])
             : bounds[0] - (bounds[1] - bounds[0])
-        let labels = ClassedLegend.rangeLabels(breaks: [lower] + bounds)
+        let labels = ClassedLegend.rangeLabels(breaks: [lower] + bounds, wholeNumbers: mapText.wholeNumbers)
         image.place(ClassedLegend(entries: zip(colors, labels).map { ClassedLegend.Entry(color: $0, label: $1) },
                                   caption: mapText.legendCaption, swatch: PixelSize(width: unit * 2, height: unit + 2),
                                   labelStyle: labelStyle, captionStyle: captionStyle),

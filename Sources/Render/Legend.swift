@@ -184,11 +184,23 @@ public struct ClassedLegend: MapElement {
 
     /// Labels for the classes between consecutive `breaks` ("0 – 12.5", "12.5 – 25", …): `breaks` holds the
     /// lower bound of the first class followed by every class's upper bound.
-    public static func rangeLabels(breaks: [Double], maximumDecimals: Int = 2) -> [String] {
+    ///
+    /// With `wholeNumbers` (counts, and changes of counts) the bounds are rounded and each class after the first
+    /// starts one above the previous bound, as upper bounds are inclusive: "−401 – −287", "−286 – −172"; a class
+    /// holding a single number shows it alone.
+    public static func rangeLabels(breaks: [Double], maximumDecimals: Int = 2, wholeNumbers: Bool = false) -> [String] {
         guard breaks.count >= 2 else { return [] }
-        return (1..<breaks.count).map {
-            NiceNumbers.format(breaks[$0 - 1], maximumDecimals: maximumDecimals) + " – "
-                + NiceNumbers.format(breaks[$0], maximumDecimals: maximumDecimals)
+        guard wholeNumbers else {
+            return (1..<breaks.count).map {
+                NiceNumbers.format(breaks[$0 - 1], maximumDecimals: maximumDecimals) + " – "
+                    + NiceNumbers.format(breaks[$0], maximumDecimals: maximumDecimals)
+            }
+        }
+        let whole = breaks.map { $0.rounded(.down) }
+        return (1..<whole.count).map { k in
+            let low = k == 1 ? breaks[0].rounded(.up) : whole[k - 1] + 1, high = whole[k]
+            let text = { (v: Double) in NiceNumbers.format(v, maximumDecimals: 0) }
+            return low >= high ? text(high) : text(low) + " – " + text(high)
         }
     }
 

@@ -237,6 +237,15 @@ struct LegendTests {
         #expect(boxes[1].y > boxes[0].maxY && boxes[2].y > boxes[1].maxY)
         #expect(ClassedLegend.rangeLabels(breaks: [0, 12.5, 25, 1250]) == ["0 – 12.5", "12.5 – 25", "25 – 1,250"])
     }
+
+    /// Counts: whole numbers, each class from one above the previous (inclusive) bound; a one-number class alone.
+    @Test func wholeNumberRangeLabels() {
+        let minus = NiceNumbers.format(-1, maximumDecimals: 0).dropLast()
+        let labels = ClassedLegend.rangeLabels(breaks: [-381, -272, -163, -54, 53, 162, 271, 381], wholeNumbers: true)
+        #expect(labels == ["\(minus)381 – \(minus)272", "\(minus)271 – \(minus)163", "\(minus)162 – \(minus)54",
+                           "\(minus)53 – 53", "54 – 162", "163 – 271", "272 – 381"])
+        #expect(ClassedLegend.rangeLabels(breaks: [0, 1, 2, 10.7, 1200], wholeNumbers: true) == ["0 – 1", "2", "3 – 10", "11 – 1,200"])
+    }
 }
 
 struct LabelPlacementTests {
