@@ -34,6 +34,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         .systemLibrary(name: "CGEOS", path: "Sources/CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
@@ -67,6 +68,7 @@ let package = Package(
                 "GeoCore", "AtomicOutput", "FreshMemory", "Projection", "GeoJSON", "Incidents", "Aggregate", "Stats", "Neighbours", "Parallel",
                 "Patrol", "ICalendar",
                 "SpatialIndex", "Render", "Grid", "GEOSBridge", "ImageBridge", "LayerCheck",
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
         .executableTarget(
