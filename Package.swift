@@ -7,6 +7,7 @@
 //   DecimalText ─ decimal digits to the correctly rounded double (shared by the byte-level parsers)
 //   Parallel ─ work split over threads (results in index order)
 //   ICalendar ─ RFC 5545 calendar files (patrol visits in phone calendars)
+//   Digest ─ SHA-256 of inputs and outputs (run manifests)
 //   FreshMemory ─ kernel advice for large buffers written for the first time (huge pages, mapping ahead)
 //   Projection ─ transverse Mercator (metres for radii and cell sizes)
 //   GeoJSON ─ byte-level reader, streaming RFC 7946 writer
@@ -49,6 +50,7 @@ let package = Package(
         .target(name: "FreshMemory"),
         .target(name: "Parallel"),
         .target(name: "ICalendar"),
+        .target(name: "Digest"),
         .target(name: "Projection", dependencies: ["GeoCore", "Parallel"]),
         .target(name: "GeoJSON", dependencies: ["GeoCore", "AtomicOutput", "DecimalText"]),
         .target(name: "Incidents", dependencies: ["GeoCore", "AtomicOutput", "DecimalText", "FreshMemory"]),
@@ -66,7 +68,7 @@ let package = Package(
             name: "HeatGridKit",
             dependencies: [
                 "GeoCore", "AtomicOutput", "FreshMemory", "Projection", "GeoJSON", "Incidents", "Aggregate", "Stats", "Neighbours", "Parallel",
-                "Patrol", "ICalendar",
+                "Patrol", "ICalendar", "Digest",
                 "SpatialIndex", "Render", "Grid", "GEOSBridge", "ImageBridge", "LayerCheck",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
@@ -81,6 +83,7 @@ let package = Package(
         .testTarget(name: "DecimalTextTests", dependencies: ["DecimalText"]),
         .testTarget(name: "FreshMemoryTests", dependencies: ["FreshMemory"]),
         .testTarget(name: "ParallelTests", dependencies: ["Parallel"]),
+        .testTarget(name: "DigestTests", dependencies: ["Digest", "TestSupport"]),
         .testTarget(name: "ICalendarTests", dependencies: ["ICalendar", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "AtomicOutputTests", dependencies: ["AtomicOutput", "TestSupport"]),
         .testTarget(name: "ProjectionTests", dependencies: ["Projection", "TestSupport"], exclude: ["Reference"]),

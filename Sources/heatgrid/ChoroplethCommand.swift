@@ -45,6 +45,7 @@ struct ChoroplethCommand: ParsableCommand {
     var boundaryLevel: String?
 
     @OptionGroup var map: MapOptions
+    @OptionGroup var manifest: ManifestOption
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -67,6 +68,8 @@ struct ChoroplethCommand: ParsableCommand {
                 ? "读取 \(grouped(report.rowsRead)) 行：分配 \(grouped(report.assigned))，区域外 \(grouped(report.outside))，类别外 \(grouped(report.filteredOut))，拒绝 \(grouped(report.rejected))"
                 : "rows \(grouped(report.rowsRead)): assigned \(grouped(report.assigned)), outside \(grouped(report.outside)), other categories \(grouped(report.filteredOut)), rejected \(grouped(report.rejected))")
             print(report.files.map { "  " + $0 }.joined(separator: "\n"))
+            try manifest.write(inputs: [cells, map.input.incidents, map.input.categories, boundaries], outputs: report.files,
+                               timings: report.timings)
             if common.timings { printError(report.timings.json) }
         }
     }

@@ -43,6 +43,7 @@ struct EmergingCommand: ParsableCommand {
     @Option(help: "Also draw the map as this PNG.")
     var png: String?
 
+    @OptionGroup var manifest: ManifestOption
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -84,6 +85,8 @@ struct EmergingCommand: ParsableCommand {
                 if count > 0 { print("  \(category.name(chinese: zh))  \(grouped(count))") }
             }
             print(report.files.map { "  " + $0 }.joined(separator: "\n"))
+            try manifest.write(inputs: [cellOptions.cells, input.incidents, input.categories, cellOptions.boundaries],
+                               outputs: report.files, timings: report.timings)
             if common.timings { printError(report.timings.json) }
         }
     }

@@ -55,6 +55,7 @@ struct EvaluateCommand: ParsableCommand {
     @Option(name: .customLong("out"), help: "Folder for score.json, hit_rate.csv and hit_rate.png.")
     var outputFolder: String
 
+    @OptionGroup var manifest: ManifestOption
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -100,6 +101,8 @@ struct EvaluateCommand: ParsableCommand {
                 : "  hit rate \(text(s.hitRate.map { $0 * 100 })) % (\(grouped(s.captured)) of \(grouped(s.total)) incidents)")
             print("  PAI \(text(s.pai))   PEI \(text(s.pei))   RRI \(text(s.rri))")
             print(report.files.map { "  " + $0 }.joined(separator: "\n"))
+            try manifest.write(inputs: [map, input.incidents, input.categories], outputs: report.files,
+                               timings: report.timings)
             if common.timings { printError(report.timings.json) }
         }
     }

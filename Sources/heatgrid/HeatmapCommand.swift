@@ -49,6 +49,7 @@ struct HeatmapCommand: ParsableCommand {
     var raster: String?
 
     @OptionGroup var map: MapOptions
+    @OptionGroup var manifest: ManifestOption
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -71,6 +72,8 @@ struct HeatmapCommand: ParsableCommand {
                 ? "读取 \(grouped(report.rowsRead)) 行：绘制 \(grouped(report.mapped))，类别外 \(grouped(report.filteredOut))，拒绝 \(grouped(report.rejected))；半径 \(Int(report.radius)) 米，\(report.width)×\(report.height) 像素"
                 : "rows \(grouped(report.rowsRead)): mapped \(grouped(report.mapped)), other categories \(grouped(report.filteredOut)), rejected \(grouped(report.rejected)); radius \(Int(report.radius)) m, \(report.width)×\(report.height) px")
             print(report.files.map { "  " + $0 }.joined(separator: "\n"))
+            try manifest.write(inputs: [boundaries, map.input.incidents, map.input.categories], outputs: report.files,
+                               timings: report.timings)
             if common.timings { printError(report.timings.json) }
         }
     }

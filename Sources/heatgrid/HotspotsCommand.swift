@@ -54,6 +54,7 @@ struct HotspotsCommand: ParsableCommand {
     @Option(help: "Map title.")
     var title: String?
 
+    @OptionGroup var manifest: ManifestOption
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -95,6 +96,8 @@ struct HotspotsCommand: ParsableCommand {
             job.validation = common.validation
             let report = try withProgress { try job.run(progress: $0) }
             print(HotspotsText(report: report, language: common.lang).text)
+            try manifest.write(inputs: [cellOptions.cells, input.incidents, input.categories, cellOptions.boundaries],
+                               outputs: report.files, seed: permutations > 0 ? seed : nil, timings: report.timings)
             if common.timings { printError(report.timings.json) }
         }
     }

@@ -99,3 +99,16 @@ struct IncidentArguments: ParsableArguments {
 }
 
 extension IncidentTextEncoding: ExpressibleByArgument {}
+
+/// `--manifest PATH` on the commands that write files: the run manifest (see `RunManifest`), written last.
+struct ManifestOption: ParsableArguments {
+    @Option(help: "Also write a run manifest (JSON): the inputs' and outputs' sizes and SHA-256, the command line, seed, version and timings.")
+    var manifest: String?
+
+    /// Writes the manifest when asked for; `inputs` may hold nil for options not given.
+    func write(inputs: [String?], outputs: [String], seed: UInt64? = nil, timings: Timings) throws {
+        guard let manifest else { return }
+        try RunManifest(command: CommandLine.arguments, inputs: inputs.compactMap { $0 }, outputs: outputs, seed: seed,
+                        timings: timings).write(to: manifest)
+    }
+}

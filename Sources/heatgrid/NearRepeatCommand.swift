@@ -46,6 +46,7 @@ struct NearRepeatCommand: ParsableCommand {
     @Option(name: .customLong("out"), help: "The CSV to write (distance and time band, observed, expected, Knox ratio, p).")
     var outputPath: String
 
+    @OptionGroup var manifest: ManifestOption
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -94,6 +95,8 @@ struct NearRepeatCommand: ParsableCommand {
             }
             print(zh ? "  * p ≤ 0.05，** p ≤ 0.01" : "  * p ≤ 0.05, ** p ≤ 0.01")
             print(report.files.map { "  " + $0 }.joined(separator: "\n"))
+            try manifest.write(inputs: [input.incidents, input.categories], outputs: report.files, seed: seed,
+                               timings: report.timings)
             if common.timings { printError(report.timings.json) }
         }
     }

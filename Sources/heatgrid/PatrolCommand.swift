@@ -77,6 +77,7 @@ struct PatrolCommand: ParsableCommand {
     @Option(help: "Font for map text (needs Chinese glyphs).")
     var font: String?
 
+    @OptionGroup var manifest: ManifestOption
     @OptionGroup var common: CommonOptions
 
     static let modes: [String: TravelMode] = ["foot": .foot, "ebike": .eBike, "e-bike": .eBike, "car": .car]
@@ -121,6 +122,8 @@ struct PatrolCommand: ParsableCommand {
             job.validation = common.validation
             let report = try withProgress { try job.run(progress: $0) }
             print(PatrolText(report: report, language: common.lang).text)
+            try manifest.write(inputs: [cells, input.incidents, input.categories, shifts, bases], outputs: report.files,
+                               seed: seed, timings: report.timings)
             if common.timings { printError(report.timings.json) }
         }
     }

@@ -73,6 +73,7 @@ struct SummaryCommand: ParsableCommand {
     @Option(name: .customLong("out"), help: "Folder to write summary.csv, concentration.csv and summary.json into.")
     var outputFolder: String
 
+    @OptionGroup var manifest: ManifestOption
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -111,6 +112,8 @@ struct SummaryCommand: ParsableCommand {
             job.validation = common.validation
             let report = try withProgress { try job.run(progress: $0) }
             print(SummaryText(report: report, language: common.lang).text)
+            try manifest.write(inputs: [cells, input.incidents, input.categories, parents], outputs: report.files,
+                               timings: report.timings)
             if common.timings { printError(report.timings.json) }
         }
     }
