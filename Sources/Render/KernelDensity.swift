@@ -201,6 +201,16 @@ public enum KernelDensity {
             if weight(i) > 0 { distances.append((d2.squareRoot(), weight(i))) }
         }
         let standardDistance = (squares / total).squareRoot()
+        guard weights != nil else {
+            // Unit weights: the ordinary median, by selection rather than a sort of a million distances (a fifth
+            // of a second at 1,000,000 incidents).
+            var d = distances.map(\.d)
+            let n = d.count, upper = Self.select(n / 2, in: &d)
+            // After selecting n/2 the elements before it are the smaller ones; their largest is the lower middle.
+            let median = n % 2 == 1 ? upper : (d[..<(n / 2)].max()! + upper) / 2
+            let radius = 0.9 * min(standardDistance, (1 / log(2.0)).squareRoot() * median) * pow(total, -0.2)
+            return radius > 0 && radius.isFinite ? radius : nil
+        }
         distances.sort { $0.d < $1.d }
         var cumulative = 0.0, median = distances[distances.count - 1].d
         for (k, entry) in distances.enumerated() {
@@ -216,6 +226,30 @@ public enum KernelDensity {
         }
         let radius = 0.9 * min(standardDistance, (1 / log(2.0)).squareRoot() * median) * pow(total, -0.2)
         return radius > 0 && radius.isFinite ? radius : nil
+    }
+
+    /// The k-th smallest of `v` (quickselect, median-of-three pivots); reorders `v` so that every element before
+    /// index k is at most the result and every one after it at least.
+    static func select(_ k: Int, in v: inout [Double]) -> Double {
+        v.withUnsafeMutableBufferPointer { v in
+            var low = 0, high = v.count - 1
+            while low < high {
+                let mid = low + (high - low) / 2
+                let pivot = max(min(v[low], v[mid]), min(max(v[low], v[mid]), v[high]))
+                var i = low, j = high
+                while i <= j {
+                    while v[i] < pivot { i += 1 }
+                    while v[j] > pivot { j -= 1 }
+                    if i <= j {
+                        v.swapAt(i, j)
+                        i += 1
+                        j -= 1
+                    }
+                }
+                if k <= j { high = j } else if k >= i { low = i } else { break }
+            }
+            return v[k]
+        }
     }
 
     // MARK: - Exact per-point evaluation

@@ -241,6 +241,21 @@ extension KernelDensityTests {
         #expect(KernelDensity.defaultRadius(x: [5], y: [5]) == nil)
         #expect(KernelDensity.defaultRadius(x: [5, 5], y: [5, 5]) == nil)
     }
+
+    /// Without weights the median is found by selection, with unit weights by the weighted rule on sorted
+    /// distances: the same radius, odd and even counts, ties included.
+    @Test(arguments: [1_001, 1_000, 2, 3])
+    func selectionEqualsTheSortedMedian(_ n: Int) throws {
+        var state: UInt64 = UInt64(n)
+        func next() -> Double {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Double(state >> 40 % 1000)  // whole numbers: many equal distances
+        }
+        let x = (0..<n).map { _ in next() }, y = (0..<n).map { _ in next() }
+        let selected = KernelDensity.defaultRadius(x: x, y: y)
+        let sorted = KernelDensity.defaultRadius(x: x, y: y, weights: [Float](repeating: 1, count: n))
+        #expect(selected == sorted)
+    }
 }
 
 
