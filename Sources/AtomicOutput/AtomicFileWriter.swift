@@ -35,12 +35,16 @@ public final class AtomicFileWriter {
         temporaryPath = (folder.isEmpty ? "" : folder + "/") + ".\(name).\(getpid()).tmp"
         descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw OutputError(path: path, reason: AtomicFileWriter.errnoText()) }
+        OpenOutputs.shared.add(temporaryPath)
         buffer.reserveCapacity(bufferLimit)
     }
 
     deinit {
         if descriptor >= 0 { close(descriptor) }
-        if !committed { unlink(temporaryPath) }
+        if !committed {
+            _ = OpenOutputs.shared.remove(temporaryPath)
+            unlink(temporaryPath)
+        }
     }
 
     public func write(_ bytes: some Sequence<UInt8>) throws {
@@ -83,6 +87,8 @@ public final class AtomicFileWriter {
             throw OutputError(path: path, reason: AtomicFileWriter.errnoText())
         }
         descriptor = -1
+        // A stop under way owns the temporary now: it is removed, not published.
+        guard OpenOutputs.shared.remove(temporaryPath) else { throw OutputError(path: path, reason: "stopped") }
         guard rename(temporaryPath, path) == 0 else { throw OutputError(path: path, reason: AtomicFileWriter.errnoText()) }
         committed = true
     }

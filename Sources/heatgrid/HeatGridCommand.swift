@@ -3,6 +3,13 @@ import HeatGridKit
 
 @main
 struct HeatGridCommand: ParsableCommand {
+    /// SIGINT and SIGTERM stop a run cleanly (unfinished outputs removed, status 130 or 143): set up before any
+    /// other thread starts.
+    static func main() {
+        CleanStop.install()
+        main(nil as [String]?)
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "heatgrid",
         abstract: "Incident hot-spot engine for grid governance: assign, count, test for hot spots, map.",
