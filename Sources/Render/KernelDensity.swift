@@ -76,30 +76,9 @@ public struct DensityRaster: Sendable {
         var positive = values.filter { $0 > 0 }
         guard !positive.isEmpty else { return 0 }
         let k = min(positive.count - 1, max(0, Int((Double(positive.count - 1) * q).rounded())))
-        return positive.withUnsafeMutableBufferPointer { select(k, in: $0) }
+        return positive.withUnsafeMutableBufferPointer { quickselect(k, in: $0) }
     }
 
-    /// The k-th smallest element (Hoare's quickselect, median-of-three pivots): linear on average where a full
-    /// sort of a 2048² surface's pixels costs a tenth of a second. Reorders `v`.
-    private func select(_ k: Int, in v: UnsafeMutableBufferPointer<Float>) -> Float {
-        var low = 0, high = v.count - 1
-        while low < high {
-            let mid = low + (high - low) / 2
-            let pivot = max(min(v[low], v[mid]), min(max(v[low], v[mid]), v[high]))
-            var i = low, j = high
-            while i <= j {
-                while v[i] < pivot { i += 1 }
-                while v[j] > pivot { j -= 1 }
-                if i <= j {
-                    v.swapAt(i, j)
-                    i += 1
-                    j -= 1
-                }
-            }
-            if k <= j { high = j } else if k >= i { low = i } else { return v[k] }
-        }
-        return v[k]
-    }
 
     /// Σ value · pixel area: the number (or weight) of incidents the surface holds, for pixels `pixelSize` metres
     /// wide. Equals the weighted count of the points whose kernels lie wholly inside the canvas, plus parts of
@@ -205,7 +184,7 @@ public enum KernelDensity {
             // Unit weights: the ordinary median, by selection rather than a sort of a million distances (a fifth
             // of a second at 1,000,000 incidents).
             var d = distances.map(\.d)
-            let n = d.count, upper = Self.select(n / 2, in: &d)
+            let n = d.count, upper = d.withUnsafeMutableBufferPointer { quickselect(n / 2, in: $0) }
             // After selecting n/2 the elements before it are the smaller ones; their largest is the lower middle.
             let median = n % 2 == 1 ? upper : (d[..<(n / 2)].max()! + upper) / 2
             let radius = 0.9 * min(standardDistance, (1 / log(2.0)).squareRoot() * median) * pow(total, -0.2)
@@ -226,30 +205,6 @@ public enum KernelDensity {
         }
         let radius = 0.9 * min(standardDistance, (1 / log(2.0)).squareRoot() * median) * pow(total, -0.2)
         return radius > 0 && radius.isFinite ? radius : nil
-    }
-
-    /// The k-th smallest of `v` (quickselect, median-of-three pivots); reorders `v` so that every element before
-    /// index k is at most the result and every one after it at least.
-    static func select(_ k: Int, in v: inout [Double]) -> Double {
-        v.withUnsafeMutableBufferPointer { v in
-            var low = 0, high = v.count - 1
-            while low < high {
-                let mid = low + (high - low) / 2
-                let pivot = max(min(v[low], v[mid]), min(max(v[low], v[mid]), v[high]))
-                var i = low, j = high
-                while i <= j {
-                    while v[i] < pivot { i += 1 }
-                    while v[j] > pivot { j -= 1 }
-                    if i <= j {
-                        v.swapAt(i, j)
-                        i += 1
-                        j -= 1
-                    }
-                }
-                if k <= j { high = j } else if k >= i { low = i } else { break }
-            }
-            return v[k]
-        }
     }
 
     // MARK: - Exact per-point evaluation
@@ -571,4 +526,27 @@ enum TriweightPolynomial: RowPolynomial {
 struct UnsafeSendable<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
+}
+
+/// The k-th smallest element of `v` (Hoare's quickselect, median-of-three pivots): linear on average where a full
+/// sort of a 2048² surface's pixels, or of a million distances, costs a tenth of a second or more. Reorders `v` so
+/// that every element before index k is at most the result and every one after it at least.
+func quickselect<T: Comparable>(_ k: Int, in v: UnsafeMutableBufferPointer<T>) -> T {
+    var low = 0, high = v.count - 1
+    while low < high {
+        let mid = low + (high - low) / 2
+        let pivot = max(min(v[low], v[mid]), min(max(v[low], v[mid]), v[high]))
+        var i = low, j = high
+        while i <= j {
+            while v[i] < pivot { i += 1 }
+            while v[j] > pivot { j -= 1 }
+            if i <= j {
+                v.swapAt(i, j)
+                i += 1
+                j -= 1
+            }
+        }
+        if k <= j { high = j } else if k >= i { low = i } else { break }
+    }
+    return v[k]
 }
