@@ -171,22 +171,17 @@ public struct OptimizedDistanceBand: Sendable {
                 var count = [Int32](repeating: 0, count: m), sum = [Double](repeating: 0, count: m)
                 let p = points[i]
                 if p.isFinite {
-                    let (cx, cy) = grid.cell(of: p)
-                    for y in max(cy - 1, 0)...min(cy + 1, grid.rows - 1) {
-                        for x in max(cx - 1, 0)...min(cx + 1, grid.columns - 1) {
-                            for j in grid.members(x, y) where Int(j) != i {
-                                let q = points[Int(j)]
-                                let dx = p.x - q.x, dy = p.y - q.y
-                                let d2 = dx * dx + dy * dy
-                                guard d2 > 0, d2 <= limits[m - 1] else { continue }
-                                var s = 0
-                                while d2 > limits[s] { s += 1 }
-                                out.neighbour.append(j)
-                                out.step.append(UInt8(s))
-                                count[s] += 1
-                                sum[s] += values[Int(j)]
-                            }
-                        }
+                    grid.forEachNear(p, excluding: i) { j in
+                        let q = points[Int(j)]
+                        let dx = p.x - q.x, dy = p.y - q.y
+                        let d2 = dx * dx + dy * dy
+                        guard d2 > 0, d2 <= limits[m - 1] else { return }
+                        var s = 0
+                        while d2 > limits[s] { s += 1 }
+                        out.neighbour.append(j)
+                        out.step.append(UInt8(s))
+                        count[s] += 1
+                        sum[s] += values[Int(j)]
                     }
                 }
                 for s in 1..<m {

@@ -17,16 +17,11 @@ extension Neighbours {
         return collectRows(unitCount: points.count) { i, _, row in
             let p = points[i]
             guard p.isFinite else { return }
-            let (cx, cy) = grid.cell(of: p)
-            for y in max(cy - 1, 0)...min(cy + 1, grid.rows - 1) {
-                for x in max(cx - 1, 0)...min(cx + 1, grid.columns - 1) {
-                    for j in grid.members(x, y) where Int(j) != i {
-                        let q = points[Int(j)]
-                        let dx = p.x - q.x, dy = p.y - q.y
-                        let d2 = dx * dx + dy * dy
-                        if d2 <= limit && d2 > 0 { row.append(j) }
-                    }
-                }
+            grid.forEachNear(p, excluding: i) { j in
+                let q = points[Int(j)]
+                let dx = p.x - q.x, dy = p.y - q.y
+                let d2 = dx * dx + dy * dy
+                if d2 <= limit && d2 > 0 { row.append(j) }
             }
         }
     }
@@ -126,6 +121,17 @@ struct PointGrid: Sendable {
 
     func cell(of p: Point) -> (Int, Int) {
         (min(max(Int((p.x - originX) / size), 0), columns - 1), min(max(Int((p.y - originY) / size), 0), rows - 1))
+    }
+
+    /// Every point in the 3 × 3 cells around `p` except point `i`: all within one cell width of `p`, and more.
+    @inline(__always)
+    func forEachNear(_ p: Point, excluding i: Int, _ body: (Int32) -> Void) {
+        let (cx, cy) = cell(of: p)
+        for y in max(cy - 1, 0)...min(cy + 1, rows - 1) {
+            for x in max(cx - 1, 0)...min(cx + 1, columns - 1) {
+                for j in members(x, y) where Int(j) != i { body(j) }
+            }
+        }
     }
 
     func members(_ x: Int, _ y: Int) -> ArraySlice<Int32> {
