@@ -50,6 +50,9 @@ struct CommonOptions: ParsableArguments {
     @Flag(help: "Print seconds per stage as one JSON object on stderr.")
     var timings = false
 
+    @Flag(help: "Progress as one JSON object per line on stderr, for schedulers.")
+    var jsonProgress = false
+
     @Flag(help: "Repair invalid polygons (self-intersections, …) with GEOS MakeValid instead of stopping.")
     var repair = false
 
@@ -64,6 +67,9 @@ struct CommonOptions: ParsableArguments {
 
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        // Progress starts with the command's first stage, after parsing: the mode is set here, where every command
+        // that takes these options passes before it runs.
+        if jsonProgress { StageProgress.shared.useJSONLines() }
     }
 }
 
@@ -74,12 +80,18 @@ func reportingErrors(_ body: () throws -> Void) throws {
     defer { finishProgress() }
     do {
         try body()
+        StageProgress.shared.event("done")
     } catch let error as ExitCode {
         throw error
     } catch let error as ValidationError {
         throw error
     } catch {
-        printError("heatgrid: error: \(error)")
+        // With --json-progress stderr stays one JSON object per line: the error is one of them.
+        if StageProgress.shared.jsonLines {
+            StageProgress.shared.event("error", [("message", .string("\(error)"))])
+        } else {
+            printError("heatgrid: error: \(error)")
+        }
         throw ExitCode.failure
     }
 }

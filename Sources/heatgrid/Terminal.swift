@@ -33,7 +33,29 @@ final class StageProgress: @unchecked Sendable {
     static let shared = StageProgress()
 
     private let lock = NSLock()
-    private let interactive = isatty(STDERR_FILENO) == 1
+    private var interactive = isatty(STDERR_FILENO) == 1
+    /// One JSON object per line instead (`--json-progress`): {"event":"stage","stage":…,"seconds":…} as each stage
+    /// begins, {"event":"done"} or {"event":"error","message":…} at the end, seconds since the command started.
+    private(set) var jsonLines = false
+    private let commandStarted = DispatchTime.now()
+
+    func useJSONLines() {
+        lock.lock()
+        defer { lock.unlock() }
+        jsonLines = true
+        interactive = false
+    }
+
+    /// Writes one JSON progress line (only in JSON mode).
+    func event(_ name: String, _ members: [(String, JSONValue)] = []) {
+        guard jsonLines else { return }
+        var object = JSONObject()
+        object["event"] = .string(name)
+        for (key, value) in members { object[key] = value }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - commandStarted.uptimeNanoseconds) / 1e9
+        object["seconds"] = .number((seconds * 1000).rounded() / 1000)
+        if let bytes = JSONText.encode(.object(object)) { printError(String(decoding: bytes, as: UTF8.self)) }
+    }
     private var message: String?
     private var started = DispatchTime.now()
     private var frame = 0
@@ -42,6 +64,7 @@ final class StageProgress: @unchecked Sendable {
     private static let frames = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
 
     func begin(_ next: String) {
+        if jsonLines { return event("stage", [("stage", .string(next))]) }
         guard interactive else { return printError("· " + next) }
         lock.lock()
         defer { lock.unlock() }
