@@ -24,6 +24,7 @@
 //     Render: its FontFace is the FreeType GlyphSource behind Render's text drawing)
 //   LayerCheck ─ official layer hierarchies (parent links, roll-ups) and their validation report
 //   HeatGridKit ─ jobs (demo, assign, grid, convert, check-layer) built from the above
+//   JobFile ─ the weekly job's TOML file (TOMLKit kept out of HeatGridKit)
 //   heatgrid ─ command line
 import PackageDescription
 
@@ -70,9 +71,11 @@ let package = Package(
                 "GeoCore", "AtomicOutput", "FreshMemory", "Projection", "GeoJSON", "Incidents", "Aggregate", "Stats", "Neighbours", "Parallel",
                 "Patrol", "ICalendar", "Digest",
                 "SpatialIndex", "Render", "Grid", "GEOSBridge", "ImageBridge", "LayerCheck",
-                .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
+        // TOMLKit in a module of its own: its conformances of String, Array … to TOMLValueConvertible would otherwise
+        // be visible to every file of HeatGridKit and can change how plain expressions type-check.
+        .target(name: "JobFile", dependencies: ["HeatGridKit", .product(name: "TOMLKit", package: "TOMLKit")]),
         .executableTarget(
             name: "heatgrid",
             dependencies: ["HeatGridKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -84,6 +87,7 @@ let package = Package(
         .testTarget(name: "FreshMemoryTests", dependencies: ["FreshMemory"]),
         .testTarget(name: "ParallelTests", dependencies: ["Parallel"]),
         .testTarget(name: "DigestTests", dependencies: ["Digest", "TestSupport"]),
+        .testTarget(name: "JobFileTests", dependencies: ["JobFile", "HeatGridKit"]),
         .testTarget(name: "ICalendarTests", dependencies: ["ICalendar", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "AtomicOutputTests", dependencies: ["AtomicOutput", "TestSupport"]),
         .testTarget(name: "ProjectionTests", dependencies: ["Projection", "TestSupport"], exclude: ["Reference"]),

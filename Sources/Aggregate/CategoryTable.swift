@@ -132,6 +132,12 @@ public struct CategoryTable: Sendable, Equatable {
         return (mapped, unknown)
     }
 
+    /// The harm weight of each raw category name (`mapping(of:)`'s category's `harm`; unknown names weigh as
+    /// "other"): what harm-weighted counts add per incident, indexed by the incident table's category codes.
+    public func harms(of names: [String]) -> [Double] {
+        mapping(of: names).categories.map { categories[Int($0)].harm }
+    }
+
     static func key(_ text: String) -> String { text.trimmed.lowercased() }
 }
 

@@ -76,9 +76,8 @@ public struct EmergingJob: Sendable {
 
         // Counts (or harm) per week and cell.
         let values: [[Double]] = timings.measure("aggregate") {
-            let harms = incidents.categories.mapping(of: read.table.categoryNames).categories
-                .map { incidents.categories.categories[Int($0)].harm }
             if harmWeighted {
+                let harms = incidents.categories.harms(of: read.table.categoryNames)
                 var values = [[Double]](repeating: [Double](repeating: 0, count: cells.count), count: steps.count)
                 let first = steps[0].index
                 for (row, cell) in assignment.enumerated() where cell >= 0 {

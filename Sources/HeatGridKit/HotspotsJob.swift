@@ -86,7 +86,7 @@ public struct HotspotsJob: Sendable {
 
         // Counts (or harm) per cell.
         let harmOf = harmWeighted
-            ? incidents.categories.mapping(of: read.table.categoryNames).categories.map { incidents.categories.categories[Int($0)].harm }
+            ? incidents.categories.harms(of: read.table.categoryNames)
             : nil
         var values = [Double](repeating: 0, count: cells.count)
         var outside = 0

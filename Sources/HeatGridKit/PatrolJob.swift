@@ -112,6 +112,7 @@ public struct PatrolJob: Sendable {
         let centroids = Neighbours.centroids(cells.polygons, projection: projection)
         let categoryTable = incidents.categories
         let codeOf = categoryTable.mapping(of: read.table.categoryNames).categories
+        let harmOf = categoryTable.harms(of: read.table.categoryNames)
         let nearRepeatCodes = Set(nearRepeatCategories.compactMap { code in
             categoryTable.categories.firstIndex { $0.code == code }.map(UInt16.init)
         })
@@ -125,14 +126,14 @@ public struct PatrolJob: Sendable {
             guard t != IncidentTable.missingTime else { continue }
             let local = zone.localSeconds(utc: t)
             guard local < weekStart, local >= oldest else { continue }
-            let code = codeOf[Int(read.table.category[row])]
+            let raw = Int(read.table.category[row])
             let age = Double(weekStart - local) / 604_800
             let hour = Int(Self.floorMod(local + 3 * 86_400, 604_800) / 3600)
-            past.append(PastIncident(cell: Int(cell), hourOfWeek: hour, harm: categoryTable.categories[Int(code)].harm,
+            past.append(PastIncident(cell: Int(cell), hourOfWeek: hour, harm: harmOf[raw],
                                      ageWeeks: age))
             countsByCell[Int(cell)] += 1
             if age <= 4 { recentCounts[Int(cell)] += 1 }
-            if nearRepeatCodes.contains(code), age * 7 <= 14 {
+            if nearRepeatCodes.contains(codeOf[raw]), age * 7 <= 14 {
                 let location = projection.forward(Point(x: read.table.longitude[row], y: read.table.latitude[row]))
                 nearRepeatSources.append(NearRepeatWindow.Source(location: location, ageDays: age * 7))
             }
@@ -425,7 +426,7 @@ public struct PatrolJob: Sendable {
             CSVText.appendField(shiftLabel(shift, clock: clock).utf8, to: &csv)
         }
         csv.append(UInt8(ascii: "\n"))
-        let hourShares = instance.shifts.map { Self.hourShares($0) }
+        let hourShares = instance.shifts.map { PatrolInstance.hourWeights($0) }
         for c in 0..<risk.cellCount {
             CSVText.appendField(cells.ids[c].utf8, to: &csv)
             csv.append(UInt8(ascii: ","))
@@ -433,26 +434,13 @@ public struct PatrolJob: Sendable {
             NumberText.append((week * 1e6).rounded() / 1e6, to: &csv)
             for shares in hourShares {
                 csv.append(UInt8(ascii: ","))
-                NumberText.append((shares.reduce(0.0) { $0 + risk[c, $1.hour] * $1.share } * 1e6).rounded() / 1e6, to: &csv)
+                NumberText.append((shares.reduce(0.0) { $0 + risk[c, $1.hour] * $1.weight } * 1e6).rounded() / 1e6, to: &csv)
             }
             csv.append(UInt8(ascii: "\n"))
         }
         let path = outputFolder + "/risk.csv"
         try writeAtomically(csv, to: path)
         return path
-    }
-
-    /// The hours of week a shift covers and the share of each hour inside it.
-    static func hourShares(_ shift: Shift) -> [(hour: Int, share: Double)] {
-        var shares: [(hour: Int, share: Double)] = []
-        var minute = shift.start
-        while minute < shift.end {
-            let hourEnd = (minute / 60).rounded(.down) * 60 + 60
-            let until = min(hourEnd, shift.end)
-            shares.append((PatrolRules.hourOfWeek(minute), (until - minute) / 60))
-            minute = until
-        }
-        return shares
     }
 
     func writeSummary(week: Period, figures: Figures, baselines: [Figures], instance: PatrolInstance, history: Int,
@@ -524,7 +512,7 @@ public struct PatrolJob: Sendable {
             let group = groups[g]
             var values = [Double](repeating: 0, count: cells.count)
             for s in group.shifts {
-                for (hour, share) in Self.hourShares(instance.shifts[s]) {
+                for (hour, share) in PatrolInstance.hourWeights(instance.shifts[s]) {
                     for c in 0..<cells.count { values[c] += instance.risk[c, hour] * share }
                 }
             }

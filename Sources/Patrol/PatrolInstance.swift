@@ -178,7 +178,7 @@ public struct PatrolInstance: Sendable {
     }
 
     /// The hours of week a shift overlaps, each with the share of the hour inside it.
-    static func hourWeights(_ shift: Shift) -> [(hour: Int, weight: Double)] {
+    public static func hourWeights(_ shift: Shift) -> [(hour: Int, weight: Double)] {
         var result: [(Int, Double)] = []
         var t = shift.start
         while t < shift.end {

@@ -1,5 +1,5 @@
 import Foundation
-import Patrol
+import HeatGridKit
 import TOMLKit
 
 /// The job file of `heatgrid weekly`, in TOML: what a scheduler runs every Monday.

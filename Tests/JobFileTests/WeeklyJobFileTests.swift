@@ -1,4 +1,5 @@
-@testable import HeatGridKit
+import HeatGridKit
+@testable import JobFile
 import Testing
 
 /// The weekly job file: typed values with defaults, paths relative to the file, and every problem one error at its
